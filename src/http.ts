@@ -1,0 +1,238 @@
+/**
+ * The one HTTP client of the action (undici). Every request has a per-request timeout and shares an
+ * overall deadline; 429 (Retry-After honoured, capped) and 5xx / connection failures are retried with
+ * backoff within a bounded number of tries; bodies are capped; a non-JSON answer is reported with its
+ * status and content type; credentials never follow a redirect to another origin.
+ * Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY through undici's EnvHttpProxyAgent.
+ */
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { NetworkError, ResponseError } from './errors.js'
+import type { Logger } from './logger.js'
+import { silentLogger } from './logger.js'
+
+export interface HttpClientOptions {
+  /** Epoch ms after which no request is started and running ones are cut. */
+  deadline: number
+  requestTimeoutMs?: number
+  maxBodyBytes?: number
+  /** Total tries for a retryable failure (first try included). */
+  maxTries?: number
+  retryBaseMs?: number
+  /** Longest Retry-After we are willing to wait. */
+  maxRetryAfterMs?: number
+  dispatcher?: Dispatcher
+  logger?: Logger
+  userAgent?: string
+}
+
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string>
+  text: string
+  /** The URL that finally answered (after same-origin redirects). */
+  url: URL
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST'
+  headers?: Record<string, string>
+  /** A short name for the request, used in logs and errors: "whoami", "token list". */
+  purpose: string
+}
+
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504])
+const RETRY_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+])
+const MAX_REDIRECTS = 3
+
+let sharedDispatcher: Dispatcher | undefined
+/** One proxy-aware dispatcher per process, created on first use. */
+export function defaultDispatcher(): Dispatcher {
+  sharedDispatcher ??= new EnvHttpProxyAgent()
+  return sharedDispatcher
+}
+
+export class HttpClient {
+  private readonly requestTimeoutMs: number
+  private readonly maxBodyBytes: number
+  private readonly maxTries: number
+  private readonly retryBaseMs: number
+  private readonly maxRetryAfterMs: number
+  private readonly logger: Logger
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000
+    this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
+    this.maxTries = options.maxTries ?? 3
+    this.retryBaseMs = options.retryBaseMs ?? 300
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 10_000
+    this.logger = options.logger ?? silentLogger
+  }
+
+  /** Sends a request, retrying what is worth retrying. Answers of any status are returned, not thrown. */
+  async send(url: URL, opts: RequestOptions): Promise<HttpResponse> {
+    const where = `${opts.purpose} (${opts.method ?? 'GET'} ${url.origin}${url.pathname})`
+    for (let attempt = 1; ; attempt++) {
+      let waitMs: number
+      let reason: string
+      try {
+        const response = await this.sendFollowingRedirects(url, opts, where)
+        if (!RETRY_STATUSES.has(response.status)) return response
+        reason = `HTTP ${response.status}`
+        if (attempt >= this.maxTries) return response
+        waitMs = this.backoff(attempt)
+        if (response.status === 429) {
+          const retryAfter = parseRetryAfter(response.headers['retry-after'])
+          if (retryAfter !== undefined && retryAfter > this.maxRetryAfterMs) {
+            throw new NetworkError(
+              `${where}: the registry is rate limiting (HTTP 429) and asks to wait ${Math.ceil(retryAfter / 1000)} s, more than the ${this.maxRetryAfterMs / 1000} s this step waits. Re-run the job later.`,
+            )
+          }
+          if (retryAfter !== undefined) waitMs = retryAfter
+        }
+      } catch (error) {
+        if (!(error instanceof RetryableNetworkFailure)) throw error
+        reason = error.message
+        if (attempt >= this.maxTries) throw new NetworkError(`${where}: ${reason} (tried ${attempt} times). Check the registry URL and that it is up.`)
+        waitMs = this.backoff(attempt)
+      }
+      const remaining = this.options.deadline - Date.now()
+      if (waitMs + 100 >= remaining) {
+        throw new NetworkError(`${where}: ${reason}; the step's overall deadline leaves no time to retry (raise timeout-seconds if the registry is slow).`)
+      }
+      this.logger.info(`${where}: ${reason}; retrying in ${(waitMs / 1000).toFixed(1)} s (try ${attempt + 1} of ${this.maxTries}).`)
+      await sleep(waitMs)
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.retryBaseMs * 2 ** (attempt - 1)
+    return Math.round(base * (0.8 + Math.random() * 0.4))
+  }
+
+  private async sendFollowingRedirects(start: URL, opts: RequestOptions, where: string): Promise<HttpResponse> {
+    let url = start
+    for (let hop = 0; ; hop++) {
+      const response = await this.sendOnce(url, opts, where)
+      if (response.status < 300 || response.status >= 400 || response.status === 304) return response
+      const location = response.headers['location']
+      if (!location) return response
+      const next = new URL(location, url)
+      if (next.origin !== start.origin) {
+        // The Authorization header is bound to the configured registry: never replay it elsewhere.
+        throw new ResponseError(
+          `${where}: the registry redirected (HTTP ${response.status}) to another host, ${next.origin}. The credentials were not sent there. Use that registry's URL directly if it is the right one.`,
+          response.status,
+        )
+      }
+      if ((opts.method ?? 'GET') !== 'GET' || hop >= MAX_REDIRECTS) {
+        throw new ResponseError(`${where}: unexpected redirect (HTTP ${response.status}) to ${next.pathname}.`, response.status)
+      }
+      url = next
+    }
+  }
+
+  private async sendOnce(url: URL, opts: RequestOptions, where: string): Promise<HttpResponse> {
+    const remaining = this.options.deadline - Date.now()
+    if (remaining <= 0) {
+      throw new NetworkError(`${where}: the step's overall deadline was reached before the request could start (raise timeout-seconds if the registry is slow).`)
+    }
+    const timeoutMs = Math.min(this.requestTimeoutMs, remaining)
+    const signal = AbortSignal.timeout(timeoutMs)
+    try {
+      const response = await request(url, {
+        method: opts.method ?? 'GET',
+        headers: { 'user-agent': this.options.userAgent ?? 'setup-npm-auth', ...opts.headers },
+        dispatcher: this.options.dispatcher ?? defaultDispatcher(),
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      })
+      const text = await readCapped(response.body, this.maxBodyBytes, where, response.statusCode)
+      return { status: response.statusCode, headers: flattenHeaders(response.headers), text, url }
+    } catch (error) {
+      if (error instanceof ResponseError || error instanceof NetworkError) throw error
+      if (signal.aborted) {
+        throw new RetryableNetworkFailure(`no complete answer within ${(timeoutMs / 1000).toFixed(timeoutMs < 1000 ? 1 : 0)} s (timeout)`)
+      }
+      const code = errorCode(error)
+      if (code && RETRY_ERROR_CODES.has(code)) throw new RetryableNetworkFailure(`connection failed (${code})`)
+      const message = error instanceof Error ? error.message : String(error)
+      throw new NetworkError(`${where}: request failed: ${message}${code ? ` (${code})` : ''}.`)
+    }
+  }
+}
+
+class RetryableNetworkFailure extends Error {
+  override name = 'RetryableNetworkFailure'
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string') return code
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }, max: number, where: string, status: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    size += chunk.length
+    if (size > max) {
+      body.destroy()
+      throw new ResponseError(`${where}: the answer (HTTP ${status}) is larger than ${Math.round(max / 1024)} KiB; it was cut off. The URL is probably not an npm registry endpoint.`, status)
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return out
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  const date = Date.parse(value)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
+}
+
+export function parseJsonBody(response: HttpResponse, purpose: string): unknown {
+  if (response.text.trim() === '') return undefined
+  try {
+    return JSON.parse(response.text)
+  } catch {
+    const type = response.headers['content-type'] ?? 'no content type'
+    const looksHtml = /^\s*</.test(response.text)
+    throw new ResponseError(
+      `${purpose} (${response.url.origin}${response.url.pathname}): expected JSON but got HTTP ${response.status} with ${type}${looksHtml ? ' (an HTML page)' : ', and the body does not parse (truncated or malformed)'}. Is the registry URL right, and is the registry healthy?`,
+      response.status,
+    )
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

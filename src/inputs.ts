@@ -1,0 +1,239 @@
+/**
+ * Turns the raw action inputs into ONE validated settings object. Pure: the caller passes a function
+ * that reads an input by name (core.getInput in the action, a map in tests).
+ *
+ * Every refusal names the input, quotes the value seen (never for the token) and says what is expected.
+ */
+import { InputError } from './errors.js'
+
+export type AuthChoice = 'auto' | 'oidc' | 'token'
+export type Mode = 'setup' | 'check'
+
+export interface Settings {
+  /** Explicit registry from `registry-url`, normalised (trailing slash); undefined: ask npm's config. */
+  registryUrl: URL | undefined
+  /** '' or a normalised scope like '@my-org'. */
+  scope: string
+  /** The token, trimmed; '' when none was given. */
+  token: string
+  auth: AuthChoice
+  mode: Mode
+  warnDays: number
+  failDays: number
+  /** From `expires-on`: used when the registry reports no expiry. */
+  expiresOn: Date | undefined
+  tokenEnv: string
+  exportToken: boolean
+  workingDirectory: string
+  packages: string[]
+  openIssue: boolean
+  githubToken: string
+  /** Overall deadline for the registry requests of this step. */
+  timeoutMs: number
+}
+
+export type InputReader = (name: string) => string
+
+const MAX_DAYS = 3650
+const MAX_INPUT_LENGTH = 4096
+
+/** Shows a value inside an error message: quoted, escaped, and shortened when long. */
+export function quote(value: string, max = 80): string {
+  const shown = value.length > max ? `${value.slice(0, max)}…` : value
+  return JSON.stringify(shown)
+}
+
+export function parseSettings(read: InputReader): Settings {
+  const get = (name: string): string => {
+    const value = (read(name) ?? '').trim()
+    if (value.length > MAX_INPUT_LENGTH) {
+      throw new InputError(name, `the value is ${value.length} characters long; at most ${MAX_INPUT_LENGTH} are accepted.`)
+    }
+    return value
+  }
+
+  const warnDays = parseDays(get, 'warn-days', 14)
+  const failDays = parseDays(get, 'fail-days', 0)
+  if (failDays > warnDays) {
+    throw new InputError(
+      'fail-days',
+      `${failDays} is greater than warn-days (${warnDays}). Use a fail-days no greater than warn-days, so a warning comes before a failure.`,
+    )
+  }
+
+  return {
+    registryUrl: parseRegistryUrl(get('registry-url')),
+    scope: parseScope(get('scope')),
+    token: parseToken(read('token') ?? ''),
+    auth: parseChoice(get, 'auth', ['auto', 'oidc', 'token'] as const, 'auto'),
+    mode: parseChoice(get, 'mode', ['setup', 'check'] as const, 'setup'),
+    warnDays,
+    failDays,
+    expiresOn: parseDate(get('expires-on')),
+    tokenEnv: parseEnvName(get('token-env') || 'NODE_AUTH_TOKEN'),
+    exportToken: parseBoolean(get, 'export-token', true),
+    workingDirectory: parseWorkingDirectory(get('working-directory')),
+    packages: parsePackages(read('packages') ?? ''),
+    openIssue: parseBoolean(get, 'open-issue', false),
+    githubToken: (read('github-token') ?? '').trim(),
+    timeoutMs: parseInteger(get, 'timeout-seconds', 60, 1, 600) * 1000,
+  }
+}
+
+export function parseRegistryUrl(value: string): URL | undefined {
+  if (value === '') return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError(
+      'registry-url',
+      `${quote(redactCredentials(value))} is not a URL. Expected an absolute http(s) URL such as https://registry.example.com/ (or leave it empty to use the registry npm is configured with).`,
+    )
+  }
+  if (url.username || url.password) {
+    // Never echo what may be a password: show the URL with the userinfo cut out.
+    url.username = ''
+    url.password = ''
+    throw new InputError(
+      'registry-url',
+      `the URL carries credentials (user:password@). They were not used. Give ${quote(url.href)} and pass the credential as the token input instead.`,
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError('registry-url', `${quote(value)} uses ${quote(url.protocol)}. Expected an http:// or https:// URL.`)
+  }
+  if (url.search || url.hash) {
+    throw new InputError('registry-url', `${quote(value)} has a query or fragment. Expected a plain registry URL such as https://registry.example.com/path/.`)
+  }
+  return normaliseRegistryUrl(url)
+}
+
+/** Registry URLs are compared and keyed with a trailing slash, as npm does. */
+export function normaliseRegistryUrl(url: URL): URL {
+  const out = new URL(url.href)
+  out.search = ''
+  out.hash = ''
+  if (!out.pathname.endsWith('/')) out.pathname += '/'
+  return out
+}
+
+/** For messages about a value that failed to parse as a URL: cut anything that looks like userinfo. */
+function redactCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@')
+}
+
+const SCOPE_PATTERN = /^@[a-z0-9][a-z0-9._~-]*$/
+
+export function parseScope(value: string): string {
+  if (value === '') return ''
+  const scope = value.startsWith('@') ? value : `@${value}`
+  if (!SCOPE_PATTERN.test(scope)) {
+    throw new InputError(
+      'scope',
+      `${quote(value)} is not an npm scope. Expected lowercase letters, digits, '-', '.', '_' or '~', like @my-org.`,
+    )
+  }
+  return scope
+}
+
+/** The token is never quoted back: only its problem is described. */
+export function parseToken(raw: string): string {
+  const token = raw.trim()
+  if (/\s/.test(token)) {
+    throw new InputError(
+      'token',
+      'the token contains whitespace inside it (a line break or space; value not shown). Check the secret holds exactly one token.',
+    )
+  }
+  if (/[\u0000-\u001f\u007f]/.test(token)) {
+    throw new InputError('token', 'the token contains control characters (value not shown). Check the secret holds exactly one token.')
+  }
+  return token
+}
+
+const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+export function parseEnvName(value: string): string {
+  if (!ENV_NAME_PATTERN.test(value)) {
+    throw new InputError(
+      'token-env',
+      `${quote(value)} is not a valid environment variable name. Expected letters, digits and '_', not starting with a digit, e.g. NODE_AUTH_TOKEN.`,
+    )
+  }
+  return value
+}
+
+function parseChoice<T extends string>(get: (name: string) => string, name: string, choices: readonly T[], fallback: T): T {
+  const value = get(name).toLowerCase()
+  if (value === '') return fallback
+  if ((choices as readonly string[]).includes(value)) return value as T
+  throw new InputError(name, `${quote(get(name))} is not one of ${choices.map((c) => `'${c}'`).join(', ')}.`)
+}
+
+/** The YAML 1.2 core-schema booleans, as @actions/core accepts them. */
+function parseBoolean(get: (name: string) => string, name: string, fallback: boolean): boolean {
+  const value = get(name)
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(name, `${quote(value)} is not a boolean. Expected 'true' or 'false'.`)
+}
+
+function parseInteger(get: (name: string) => string, name: string, fallback: number, min: number, max: number): number {
+  const value = get(name)
+  if (value === '') return fallback
+  if (!/^\d+$/.test(value)) {
+    throw new InputError(name, `${quote(value)} is not a whole number. Expected an integer from ${min} to ${max}.`)
+  }
+  const n = Number(value)
+  if (n < min || n > max) throw new InputError(name, `${value} is out of range. Expected an integer from ${min} to ${max}.`)
+  return n
+}
+
+function parseDays(get: (name: string) => string, name: string, fallback: number): number {
+  return parseInteger(get, name, fallback, 0, MAX_DAYS)
+}
+
+/** `YYYY-MM-DD` (end of that day is not assumed: the date means 00:00 UTC) or a full ISO 8601 timestamp. */
+export function parseDate(value: string): Date | undefined {
+  if (value === '') return undefined
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  const bad = () =>
+    new InputError('expires-on', `${quote(value)} is not a valid date. Expected YYYY-MM-DD, e.g. 2027-03-31 (or an ISO 8601 timestamp).`)
+  if (day) {
+    const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])]
+    const date = new Date(Date.UTC(y, m - 1, d))
+    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw bad()
+    return date
+  }
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    const date = new Date(value)
+    if (!Number.isNaN(date.getTime())) return date
+  }
+  throw bad()
+}
+
+function parseWorkingDirectory(value: string): string {
+  if (value === '') return '.'
+  if (/[\0\n\r]/.test(value)) {
+    throw new InputError('working-directory', `${quote(value)} contains a line break or NUL. Expected a directory path.`)
+  }
+  return value
+}
+
+/** npm package names: lowercase, url-safe, optionally scoped (validate-npm-package-name, new-package rules). */
+const PACKAGE_NAME_PATTERN = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/
+
+export function parsePackages(raw: string): string[] {
+  const names = raw
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  for (const name of names) {
+    if (name.length > 214 || !PACKAGE_NAME_PATTERN.test(name)) {
+      throw new InputError('packages', `${quote(name)} is not a valid npm package name. Expected names like my-pkg or @my-org/my-pkg, separated by commas or new lines.`)
+    }
+  }
+  return [...new Set(names)]
+}

@@ -1,0 +1,126 @@
+/**
+ * The .npmrc the action writes: credentials keyed to exactly one registry and referencing an env var
+ * (`//host/path/:_authToken=${NODE_AUTH_TOKEN}`), never the token itself, never an unscoped `_authToken`.
+ *
+ * Our lines live in a marked block so the post step can take them out again; lines of the user's file
+ * that would conflict with ours are commented out with a marker and put back by the post step, so a
+ * merged file is restored exactly.
+ */
+import { constants, lstatSync, openSync, readFileSync, renameSync, rmSync, writeSync, closeSync, fsyncSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { basename, dirname, join } from 'node:path'
+import { NpmrcError } from './errors.js'
+
+export const BLOCK_START = '# >>> setup-npm-auth: lines below are removed by its post step'
+export const BLOCK_END = '# <<< setup-npm-auth'
+export const DISPLACED_PREFIX = '# setup-npm-auth displaced: '
+
+/**
+ * npm's key for a registry's credentials: `//host[:port]/dir/` — scheme, query and the last path
+ * segment (when the URL does not end in '/') dropped, default ports omitted.
+ */
+export function registryKey(registry: URL | string): string {
+  const parsed = new URL(registry)
+  const from = `${parsed.protocol}//${parsed.host}${parsed.pathname}`
+  const dir = new URL('.', from)
+  return `//${dir.host}${dir.pathname}`
+}
+
+export interface NpmrcContent {
+  registry: URL
+  tokenEnv: string
+  scope: string
+  /** Write `registry=` (not when a scope is given, nor for npm's own default registry). */
+  setDefaultRegistry: boolean
+}
+
+/** Our lines, in the order written. */
+export function renderNpmrcLines({ registry, tokenEnv, scope, setDefaultRegistry }: NpmrcContent): string[] {
+  const lines = [`${registryKey(registry)}:_authToken=\${${tokenEnv}}`]
+  if (scope) lines.push(`${scope}:registry=${registry.href}`)
+  else if (setDefaultRegistry) lines.push(`registry=${registry.href}`)
+  return lines
+}
+
+/** Settings of the user's file that ours replace: this registry's credentials and the registry routing we set. */
+function conflictsWith(line: string, content: NpmrcContent): boolean {
+  const trimmed = line.trim()
+  if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) return false
+  const key = trimmed.slice(0, Math.max(0, trimmed.indexOf('='))).trim()
+  if (key === '') return false
+  const prefix = `${registryKey(content.registry)}:`
+  if (key.startsWith(prefix) && ['_authToken', '_auth', 'username', '_password', 'token'].includes(key.slice(prefix.length))) return true
+  if (content.scope && key === `${content.scope}:registry`) return true
+  if (!content.scope && content.setDefaultRegistry && key === 'registry') return true
+  return false
+}
+
+/** Merges our block into an existing file's text (first removing a block a previous run left behind). */
+export function mergeNpmrc(existing: string, content: NpmrcContent): string {
+  const base = restoreNpmrc(existing)
+  const eol = base.includes('\r\n') ? '\r\n' : '\n'
+  const kept = base === '' ? [] : base.replace(/(\r?\n)$/, '').split(/\r?\n/)
+  const lines = kept.map((line) => (conflictsWith(line, content) ? `${DISPLACED_PREFIX}${line}` : line))
+  lines.push(BLOCK_START, ...renderNpmrcLines(content), BLOCK_END)
+  return lines.join(eol) + eol
+}
+
+/** Takes our block out and puts displaced lines back: the inverse of mergeNpmrc. */
+export function restoreNpmrc(text: string): string {
+  if (!text.includes(BLOCK_START) && !text.includes(DISPLACED_PREFIX)) return text
+  const eol = text.includes('\r\n') ? '\r\n' : '\n'
+  const out: string[] = []
+  let inBlock = false
+  const lines = text.split(/\r?\n/)
+  const trailingNewline = lines.length > 0 && lines[lines.length - 1] === ''
+  if (trailingNewline) lines.pop()
+  for (const line of lines) {
+    if (line === BLOCK_START) {
+      inBlock = true
+      continue
+    }
+    if (inBlock) {
+      if (line === BLOCK_END) inBlock = false
+      continue
+    }
+    out.push(line.startsWith(DISPLACED_PREFIX) ? line.slice(DISPLACED_PREFIX.length) : line)
+  }
+  return out.length === 0 ? '' : out.join(eol) + (trailingNewline ? eol : '')
+}
+
+/** Reads a file we are about to rewrite, refusing symlinks and non-files; undefined when absent. */
+export function readExisting(path: string): string | undefined {
+  let stat
+  try {
+    stat = lstatSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new NpmrcError(`Cannot read ${path}: ${(error as Error).message}.`)
+  }
+  if (stat.isSymbolicLink()) {
+    throw new NpmrcError(`${path} is a symbolic link; the action does not write credentials through a link. Remove it or point NPM_CONFIG_USERCONFIG at a regular file.`)
+  }
+  if (!stat.isFile()) throw new NpmrcError(`${path} exists and is not a regular file. Remove it or point NPM_CONFIG_USERCONFIG elsewhere.`)
+  return readFileSync(path, 'utf8')
+}
+
+/**
+ * Writes atomically: a new 0600 file created exclusively (O_EXCL: never follows a planted link) in the
+ * same folder, then renamed over the target (rename replaces a link itself, never its target).
+ */
+export function writeFileAtomic(path: string, text: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  let fd: number | undefined
+  try {
+    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600)
+    writeSync(fd, text)
+    fsyncSync(fd)
+    closeSync(fd)
+    fd = undefined
+    renameSync(temp, path)
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd)
+    rmSync(temp, { force: true })
+    throw new NpmrcError(`Could not write ${path}: ${(error as Error).message}. Check that its folder exists and is writable.`)
+  }
+}

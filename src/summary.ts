@@ -1,0 +1,53 @@
+/**
+ * The job summary, rendered as Markdown from what the step found. Pure; never given the token.
+ */
+import { isoDay, type Finding, type Status } from './assess.js'
+
+export interface SummaryData {
+  mode: 'setup' | 'check'
+  authMethod: 'token' | 'oidc' | ''
+  authReason: string
+  registry: URL | undefined
+  registrySource: string
+  username: string
+  tokenKind: string
+  createdAt: Date | undefined
+  expiresAt: Date | undefined
+  expirySource: string
+  daysLeft: number | undefined
+  status: Status
+  npmrcPath: string
+  findings: Finding[]
+  /** A failure that ended the step early, already worded for the user. */
+  failure?: string
+}
+
+const STATUS_ICON: Record<Status, string> = { ok: '✅ ok', warning: '⚠️ warning', error: '❌ error' }
+
+/** Table cells: no pipes or line breaks from values may break the table. */
+export function cell(value: string): string {
+  return value === '' ? '—' : value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;')
+}
+
+export function renderSummary(data: SummaryData): string {
+  const rows: Array<[string, string]> = [
+    ['Registry', data.registry ? `${data.registry.href} (${data.registrySource})` : ''],
+    ['Authentication', data.authMethod ? `${data.authMethod}${data.authReason ? ` — ${data.authReason}` : ''}` : ''],
+    ['User', data.username],
+    ['Token kind', data.tokenKind],
+    ['Created', data.createdAt ? isoDay(data.createdAt) : ''],
+    ['Expires', data.expiresAt ? `${isoDay(data.expiresAt)}${data.expirySource === 'input' ? ' (from expires-on)' : ''}` : 'unknown'],
+    ['Days left', data.daysLeft === undefined ? '' : String(data.daysLeft)],
+    ['Status', STATUS_ICON[data.status]],
+    ['.npmrc', data.mode === 'check' ? 'not written (check mode)' : data.npmrcPath],
+  ]
+  const lines = [`## npm auth ${data.mode === 'check' ? 'check' : 'setup'}`, '', '| | |', '|---|---|']
+  for (const [name, value] of rows) lines.push(`| ${name} | ${cell(value)} |`)
+  if (data.failure) lines.push('', `**Failed:** ${cell(data.failure)}`)
+  const shown = data.findings.filter((f) => f.message !== data.failure)
+  if (shown.length > 0) {
+    lines.push('', '### Findings', '')
+    for (const finding of shown) lines.push(`- **${cell(finding.title)}** (${finding.level}): ${cell(finding.message)}`)
+  }
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,97 @@
+/**
+ * The token path's inspection: who the token belongs to, what kind it is and when it expires, graded
+ * against warn-days / fail-days. whoami and the token list are in flight together.
+ */
+import { gradeExpiry, kindFindings, worst, type Finding, type Status } from './assess.js'
+import { describeError } from './errors.js'
+import type { HttpClient } from './http.js'
+import { findTokenInList, whoami, type TokenDetails, type TokenListResult, type TokenType } from './registry.js'
+
+export interface TokenCheckInput {
+  http: HttpClient
+  registry: URL
+  token: string
+  mode: 'setup' | 'check'
+  warnDays: number
+  failDays: number
+  expiresOn: Date | undefined
+  isPublicRegistry: boolean
+  runnerEnvironment: string | undefined
+  now: Date
+}
+
+export interface TokenReport {
+  username: string
+  tokenType: TokenType
+  details: TokenDetails | undefined
+  list: TokenListResult
+  expiresAt: Date | undefined
+  expirySource: 'registry' | 'input' | ''
+  daysLeft: number | undefined
+  status: Status
+  findings: Finding[]
+}
+
+export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
+  const { http, registry, token } = input
+  // Started first so both requests share one round trip; a failed list only means "expiry unknown".
+  const listing = findTokenInList(http, registry, token).catch(
+    (error: unknown): TokenListResult => ({ kind: 'unavailable', reason: describeError(error) }),
+  )
+  let username: string
+  try {
+    username = await whoami(http, registry, token)
+  } catch (error) {
+    await listing // settle it, so nothing keeps running after the failure is reported
+    throw error
+  }
+  const list = await listing
+  const details = list.kind === 'found' ? list.details : undefined
+  const findings: Finding[] = []
+
+  let expiresAt = details?.expiresAt
+  let expirySource: TokenReport['expirySource'] = expiresAt ? 'registry' : ''
+  if (!expiresAt && input.expiresOn) {
+    expiresAt = input.expiresOn
+    expirySource = 'input'
+  }
+  if (!expiresAt) findings.push(unknownExpiryNotice(list, details))
+  if (details?.revoked) {
+    findings.push({
+      level: 'warning',
+      title: 'npm token is revoked',
+      message: 'The registry lists this token as revoked. It may keep working for up to an hour from cache, then every request fails. Replace it now.',
+    })
+  }
+
+  const grade = gradeExpiry({ expiresAt, now: input.now, warnDays: input.warnDays, failDays: input.failDays, registry })
+  if (grade.finding) findings.push(grade.finding)
+  findings.push(...kindFindings({ details, isPublicRegistry: input.isPublicRegistry, mode: input.mode, runnerEnvironment: input.runnerEnvironment }))
+
+  const status = worst(grade.status, ...findings.map((f): Status => (f.level === 'notice' ? 'ok' : f.level)))
+  return {
+    username,
+    tokenType: details?.type ?? 'unknown',
+    details,
+    list,
+    expiresAt,
+    expirySource,
+    daysLeft: grade.daysLeft,
+    status,
+    findings,
+  }
+}
+
+function unknownExpiryNotice(list: TokenListResult, details: TokenDetails | undefined): Finding {
+  const why =
+    details !== undefined
+      ? 'the registry lists this token without an expiry date'
+      : list.kind === 'unavailable'
+        ? `the token list could not be read: ${list.reason}`
+        : `this token is not in the registry's token list (${list.kind === 'not-listed' ? list.listed : 0} listed; session tokens from npm login never are)`
+  return {
+    level: 'notice',
+    title: 'npm token expiry unknown',
+    message: `Expiry unknown: ${why}. Set the expires-on input (YYYY-MM-DD, the date shown when the token was created) to be warned before it expires.`,
+  }
+}
