@@ -1,0 +1,436 @@
+// Runs the built action (dist/index.js or dist/post/index.js) the way the GitHub runner does:
+// a clean environment, every input declared in action.yml passed as INPUT_<NAME> (with its default
+// unless the test overrides it), the four file-command files, STATE_* for the post step, and then
+// parses everything the action reported back (outputs, exported env, state, summary, annotations,
+// masks) so tests can assert on it.
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { makeOwnedTempDir, modernNode, repoRoot, sanitizedEnv } from './node-bin.mjs'
+
+const DEFAULT_TIMEOUT_MS = 45_000
+
+// ---------------------------------------------------------------------------------------------
+// action.yml inputs (a tiny line-based reader: the project has no YAML dependency on purpose)
+// ---------------------------------------------------------------------------------------------
+
+const indentOf = (line) => line.length - line.trimStart().length
+const isBlankOrComment = (line) => line.trim() === '' || line.trimStart().startsWith('#')
+
+/** Parses a single-line YAML scalar: 'single' (with '' escapes), "double" (JSON-like escapes) or plain (strip ` #comment`). */
+function parseScalar(raw) {
+  const s = raw.trim()
+  if (s.startsWith("'")) {
+    let out = ''
+    for (let i = 1; i < s.length; i++) {
+      if (s[i] === "'") {
+        if (s[i + 1] === "'") {
+          out += "'"
+          i++
+        } else return out
+      } else out += s[i]
+    }
+    throw new Error(`unterminated single-quoted scalar: ${s}`)
+  }
+  if (s.startsWith('"')) {
+    // Find the closing quote (not escaped) and let JSON decode the usual escapes.
+    for (let i = 1; i < s.length; i++) {
+      if (s[i] === '\\') i++
+      else if (s[i] === '"') return JSON.parse(s.slice(0, i + 1).replace(/\\'/g, "'"))
+    }
+    throw new Error(`unterminated double-quoted scalar: ${s}`)
+  }
+  const plain = s.replace(/(^|\s)#.*$/, '').trim()
+  return plain === '~' || plain === 'null' ? '' : plain
+}
+
+/**
+ * Reads the `inputs:` block of an action.yml.
+ * @param {string} actionYmlPath
+ * @returns {import('./run-action.d.mts').ActionInput[]}
+ */
+export function readActionInputs(actionYmlPath) {
+  const lines = readFileSync(actionYmlPath, 'utf8').split(/\r?\n/)
+  const start = lines.findIndex((l) => /^inputs:\s*(#.*)?$/.test(l))
+  if (start < 0) return []
+  /** @type {import('./run-action.d.mts').ActionInput[]} */
+  const inputs = []
+  let nameIndent = -1
+  let current = null
+  for (let i = start + 1; i < lines.length; i++) {
+    const line = lines[i]
+    if (isBlankOrComment(line)) continue
+    const indent = indentOf(line)
+    if (indent === 0) break // next top-level key: end of inputs
+    if (nameIndent < 0) nameIndent = indent
+    if (indent === nameIndent) {
+      const m = /^\s*('[^']*'|"[^"]*"|[^\s:#][^:#]*?)\s*:\s*(#.*)?$/.exec(line)
+      if (!m) throw new Error(`${actionYmlPath}:${i + 1}: cannot read input name from: ${line}`)
+      current = { name: parseScalar(m[1]), default: undefined, required: false }
+      inputs.push(current)
+      continue
+    }
+    if (!current || indent < nameIndent) continue
+    const prop = /^\s*(default|required)\s*:\s*(.*)$/.exec(line)
+    if (!prop) continue
+    const [, key, rest] = prop
+    let value
+    const block = /^([|>])([+-]?)\s*(#.*)?$/.exec(rest.trim())
+    if (block) {
+      // Block scalar: the following more-indented (or blank) lines.
+      const body = []
+      let j = i + 1
+      for (; j < lines.length; j++) {
+        if (lines[j].trim() !== '' && indentOf(lines[j]) <= indent) break
+        body.push(lines[j])
+      }
+      i = j - 1
+      while (body.length && body[body.length - 1].trim() === '') body.pop()
+      const bodyIndent = Math.min(...body.filter((l) => l.trim()).map(indentOf))
+      const stripped = body.map((l) => l.slice(bodyIndent))
+      value = block[1] === '|' ? stripped.join('\n') : stripped.join(' ').replace(/ ?\n ?/g, '\n')
+      if (block[2] !== '-') value += '\n'
+    } else {
+      value = parseScalar(rest)
+    }
+    if (key === 'default') current.default = value
+    else current.required = value === 'true'
+  }
+  return inputs
+}
+
+/** `INPUT_<NAME>` as @actions/core reads it: spaces → '_', upper-cased, hyphens kept. */
+export const inputEnvName = (name) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+
+// ---------------------------------------------------------------------------------------------
+// File commands and workflow commands
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Parses a GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STATE file like the runner: `NAME=VALUE` lines and
+ * `NAME<<DELIM` heredocs (value lines joined with '\n' up to a line that is exactly DELIM).
+ * Whichever of '=' and '<<' comes first on the line decides the form. Later entries win.
+ * @param {string} text
+ * @param {string} [label] for error messages
+ * @returns {Record<string, string>}
+ */
+export function parseFileCommands(text, label = 'file') {
+  /** @type {Record<string, string>} */
+  const out = {}
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (line === '') continue
+    const eq = line.indexOf('=')
+    const hd = line.indexOf('<<')
+    if (eq >= 0 && (hd < 0 || eq < hd)) {
+      const name = line.slice(0, eq)
+      if (!name) throw new Error(`${label}:${i + 1}: empty name`)
+      out[name] = line.slice(eq + 1)
+    } else if (hd >= 0) {
+      const name = line.slice(0, hd)
+      const delimiter = line.slice(hd + 2)
+      if (!name || !delimiter) throw new Error(`${label}:${i + 1}: invalid heredoc line`)
+      const value = []
+      let j = i + 1
+      while (j < lines.length && lines[j] !== delimiter) value.push(lines[j++])
+      if (j >= lines.length) throw new Error(`${label}:${i + 1}: heredoc for '${name}' has no closing delimiter`)
+      out[name] = value.join('\n')
+      i = j
+    } else {
+      throw new Error(`${label}:${i + 1}: neither NAME=VALUE nor NAME<<DELIMITER`)
+    }
+  }
+  return out
+}
+
+/** Undoes @actions/core's escaping in one pass (so "%250A" correctly becomes "%0A", not "%\n"). */
+function unescapeCommand(s, isProperty) {
+  return s.replace(/%(25|0D|0A|3A|2C)/gi, (m, code) => {
+    switch (code.toUpperCase()) {
+      case '25':
+        return '%'
+      case '0D':
+        return '\r'
+      case '0A':
+        return '\n'
+      case '3A':
+        return isProperty ? ':' : m
+      case '2C':
+        return isProperty ? ',' : m
+    }
+    return m
+  })
+}
+
+/**
+ * Workflow commands (`::name k=v,k2=v2::data`) printed on stdout, decoded. Honours
+ * `::stop-commands::TOKEN` … `::TOKEN::` like the runner.
+ * @param {string} stdout
+ * @returns {import('./run-action.d.mts').WorkflowCommand[]}
+ */
+export function parseWorkflowCommands(stdout) {
+  const commands = []
+  let stopToken = null
+  for (const rawLine of stdout.split('\n')) {
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine
+    if (stopToken !== null) {
+      if (line === `::${stopToken}::`) stopToken = null
+      continue
+    }
+    // Properties cannot contain '::' (':' is escaped in them), so the first '::' after the
+    // command name ends them; the data may contain anything.
+    const m = /^::([A-Za-z][\w-]*)(?: ([^]*?))?::([^]*)$/.exec(line)
+    if (!m) continue
+    const [, command, props, data] = m
+    /** @type {Record<string, string>} */
+    const properties = {}
+    if (props) {
+      for (const pair of props.split(',')) {
+        const eq = pair.indexOf('=')
+        if (eq > 0) properties[pair.slice(0, eq).trim()] = unescapeCommand(pair.slice(eq + 1), true)
+      }
+    }
+    const decoded = unescapeCommand(data, false)
+    if (command === 'stop-commands') {
+      stopToken = decoded
+      continue
+    }
+    commands.push({ command, properties, data: decoded })
+  }
+  return commands
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running
+// ---------------------------------------------------------------------------------------------
+
+/** Children still running, killed (with their process group) if the test process exits. */
+const live = new Set()
+let exitHookInstalled = false
+function killGroup(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  try {
+    process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    try {
+      child.kill('SIGKILL')
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+/**
+ * Temp roots made by this process; removed when it exits unless HARNESS_KEEP_TMP=1 (for post-mortems).
+ * Inside Jest the 'exit' hook never fires (see makeOwnedTempDir): there, the next test process
+ * sweeps them, or a test calls cleanupRunDirs() in afterAll.
+ */
+const createdRoots = new Set()
+let cleanupHookInstalled = false
+
+/** Removes the temp roots of every run so far (or only `dirs.root`). Runs automatically at process exit. */
+export function cleanupRunDirs(dirs) {
+  const roots = dirs ? [dirs.root] : [...createdRoots]
+  for (const root of roots) {
+    rmSync(root, { recursive: true, force: true })
+    createdRoots.delete(root)
+  }
+}
+
+/** A fresh temp root with runner-temp/, workspace/, home/. */
+function makeDirs() {
+  const root = makeOwnedTempDir('run-action-')
+  createdRoots.add(root)
+  if (!cleanupHookInstalled) {
+    cleanupHookInstalled = true
+    process.on('exit', () => {
+      if (process.env.HARNESS_KEEP_TMP !== '1') cleanupRunDirs()
+    })
+  }
+  const dirs = {
+    root,
+    runnerTemp: path.join(root, 'runner-temp'),
+    workspace: path.join(root, 'workspace'),
+    home: path.join(root, 'home'),
+  }
+  for (const d of [dirs.runnerTemp, dirs.workspace, dirs.home]) mkdirSync(d, { recursive: true })
+  return dirs
+}
+
+/**
+ * Fresh command files for one step, where the runner keeps them ($RUNNER_TEMP/_runner_file_commands/):
+ * each step, post steps included, gets its own files.
+ */
+function makeCommandFiles(runnerTemp, step) {
+  const dir = path.join(runnerTemp, '_runner_file_commands')
+  mkdirSync(dir, { recursive: true })
+  const id = `${step}_${randomUUID()}`
+  const files = {
+    output: path.join(dir, `set_output_${id}`),
+    env: path.join(dir, `set_env_${id}`),
+    state: path.join(dir, `save_state_${id}`),
+    summary: path.join(dir, `step_summary_${id}`),
+    path: path.join(dir, `add_path_${id}`),
+  }
+  for (const f of Object.values(files)) writeFileSync(f, '')
+  return files
+}
+
+const readIfExists = (file) => (file && existsSync(file) ? readFileSync(file, 'utf8') : '')
+const tail = (s, n = 4000) => (s.length > n ? `…${s.slice(-n)}` : s)
+
+/**
+ * @param {import('./run-action.d.mts').RunActionOptions} [opts]
+ * @returns {Promise<import('./run-action.d.mts').RunActionResult>}
+ */
+export async function runAction(opts = {}) {
+  const step = opts.step ?? 'main'
+  if (step !== 'main' && step !== 'post') throw new Error(`runAction: step must be 'main' or 'post', got ${step}`)
+
+  // Inputs: every declared one, default first, test overrides on top; unknown names are typos.
+  const actionYml = opts.actionYml ?? path.join(repoRoot, 'action.yml')
+  const declared = readActionInputs(actionYml)
+  const declaredNames = new Set(declared.map((i) => i.name))
+  for (const name of Object.keys(opts.inputs ?? {})) {
+    if (!declaredNames.has(name)) {
+      throw new Error(`runAction: input '${name}' is not declared in ${actionYml} (declared: ${[...declaredNames].join(', ')})`)
+    }
+  }
+  /** @type {Record<string, string>} */
+  const inputEnv = {}
+  for (const input of declared) {
+    let value = input.default ?? ''
+    // The runner would evaluate expressions such as ${{ github.token }}; here they become ''.
+    if (value.includes('${{')) value = ''
+    if (opts.inputs && Object.hasOwn(opts.inputs, input.name)) value = opts.inputs[input.name]
+    inputEnv[inputEnvName(input.name)] = value
+  }
+
+  // Directories: reuse a previous run's (a later step of the same job) or make fresh ones.
+  const previous = opts.dirs
+  const base = previous ? { root: previous.root, runnerTemp: previous.runnerTemp, workspace: previous.workspace, home: previous.home } : makeDirs()
+  const files = makeCommandFiles(base.runnerTemp, step)
+  const dirs = { ...base, files }
+
+  // What the previous step left behind: its saved state (read by the post step) and its env
+  // exports (the runner applies GITHUB_ENV exports to every later step of the job, post included).
+  const prevState = previous ? parseFileCommands(readIfExists(previous.files.state), 'GITHUB_STATE') : {}
+  const prevEnv = previous ? parseFileCommands(readIfExists(previous.files.env), 'GITHUB_ENV') : {}
+  const inheritEnv = opts.inheritEnv ?? Boolean(previous)
+  const stateIn = opts.state ?? prevState
+  /** @type {Record<string, string>} */
+  const stateEnv = {}
+  if (step === 'post') for (const [k, v] of Object.entries(stateIn)) stateEnv[`STATE_${k}`] = v
+
+  const env = sanitizedEnv({
+    HOME: dirs.home, // the developer's ~/.npmrc must never leak in
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    RUNNER_ENVIRONMENT: 'github-hosted',
+    RUNNER_OS: 'Linux',
+    RUNNER_TEMP: dirs.runnerTemp,
+    GITHUB_WORKSPACE: dirs.workspace,
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_ACTION_PATH: repoRoot,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_ENV: files.env,
+    GITHUB_STATE: files.state,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_PATH: files.path,
+    ...(inheritEnv ? prevEnv : {}),
+    ...inputEnv,
+    ...stateEnv,
+    ...(opts.env ?? {}),
+  })
+
+  const entry = opts.entry ?? path.join(repoRoot, step === 'main' ? 'dist/index.js' : 'dist/post/index.js')
+  if (!existsSync(entry)) throw new Error(`runAction: ${entry} does not exist (run npm run bundle first)`)
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
+
+  const child = spawn(modernNode(24), [entry], {
+    cwd: opts.cwd ?? dirs.workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // own process group, so a timeout also kills anything the action spawned
+  })
+  if (!exitHookInstalled) {
+    exitHookInstalled = true
+    process.on('exit', () => {
+      for (const c of live) killGroup(c)
+    })
+  }
+  live.add(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+  const closed = new Promise((resolve) => child.once('close', resolve))
+  const exited = new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', (code, signal) => resolve({ code, signal }))
+  })
+
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    killGroup(child)
+  }, timeoutMs)
+  let exit
+  try {
+    exit = await exited
+    // stdio may stay open if the action left a grandchild holding it: wait a little, then kill the group.
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())])
+  } finally {
+    clearTimeout(timer)
+    killGroup(child)
+    live.delete(child)
+  }
+  if (timedOut) {
+    throw new Error(
+      `runAction(${step}) timed out after ${timeoutMs} ms and was killed.\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`,
+    )
+  }
+
+  const commands = parseWorkflowCommands(stdout)
+  /** @type {import('./run-action.d.mts').Annotation[]} */
+  const annotations = commands
+    .filter((c) => c.command === 'error' || c.command === 'warning' || c.command === 'notice')
+    .map((c) => ({
+      level: /** @type {'error'|'warning'|'notice'} */ (c.command),
+      ...(c.properties.title !== undefined ? { title: c.properties.title } : {}),
+      message: c.data,
+      properties: c.properties,
+    }))
+  const masks = commands.filter((c) => c.command === 'add-mask').map((c) => c.data)
+
+  let outputs, exportedEnv, state
+  try {
+    outputs = parseFileCommands(readIfExists(files.output), 'GITHUB_OUTPUT')
+    exportedEnv = parseFileCommands(readIfExists(files.env), 'GITHUB_ENV')
+    state = parseFileCommands(readIfExists(files.state), 'GITHUB_STATE')
+  } catch (err) {
+    // The runner fails the step on a malformed file command; so does the harness, with context.
+    throw new Error(`runAction(${step}): ${err.message}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`)
+  }
+
+  return {
+    step,
+    exitCode: exit.code ?? 128 + (os.constants.signals[exit.signal] ?? 0),
+    signal: exit.signal ?? null,
+    stdout,
+    stderr,
+    outputs,
+    env: exportedEnv,
+    state,
+    summary: readIfExists(files.summary),
+    paths: readIfExists(files.path).split(/\r?\n/).filter(Boolean),
+    annotations,
+    masks,
+    commands,
+    dirs,
+    childEnv: env,
+  }
+}
