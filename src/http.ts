@@ -3,12 +3,13 @@
  * overall deadline; 429 (Retry-After honoured, capped) and 5xx / connection failures are retried with
  * backoff within a bounded number of tries; bodies are capped; a non-JSON answer is reported with its
  * status and content type; credentials never follow a redirect to another origin.
- * Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY through undici's EnvHttpProxyAgent.
+ * Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY, chosen per request (proxy.ts).
  */
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { request, type Dispatcher } from 'undici'
 import { NetworkError, ResponseError } from './errors.js'
 import type { Logger } from './logger.js'
 import { silentLogger } from './logger.js'
+import { ProxyRouter } from './proxy.js'
 
 export interface HttpClientOptions {
   /** Epoch ms after which no request is started and running ones are cut. */
@@ -20,6 +21,7 @@ export interface HttpClientOptions {
   retryBaseMs?: number
   /** Longest Retry-After we are willing to wait. */
   maxRetryAfterMs?: number
+  /** A fixed dispatcher (tests); by default one is chosen per URL from the proxy environment. */
   dispatcher?: Dispatcher
   logger?: Logger
   userAgent?: string
@@ -55,11 +57,11 @@ const RETRY_ERROR_CODES = new Set([
 ])
 const MAX_REDIRECTS = 3
 
-let sharedDispatcher: Dispatcher | undefined
-/** One proxy-aware dispatcher per process, created on first use. */
-export function defaultDispatcher(): Dispatcher {
-  sharedDispatcher ??= new EnvHttpProxyAgent()
-  return sharedDispatcher
+let sharedRouter: ProxyRouter | undefined
+/** One proxy router per process, created on first use. */
+function defaultDispatcher(url: URL): Dispatcher {
+  sharedRouter ??= new ProxyRouter(process.env)
+  return sharedRouter.dispatcherFor(url)
 }
 
 export class HttpClient {
@@ -148,29 +150,48 @@ export class HttpClient {
       throw new NetworkError(`${where}: the step's overall deadline was reached before the request could start (raise timeout-seconds if the registry is slow).`)
     }
     const timeoutMs = Math.min(this.requestTimeoutMs, remaining)
-    const signal = AbortSignal.timeout(timeoutMs)
-    try {
+    const controller = new AbortController()
+    const { signal } = controller
+    // A timer of our own, not only undici's timeouts: they do not cover every phase (a proxy's CONNECT).
+    let timer: NodeJS.Timeout | undefined
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort()
+        reject(new RetryableNetworkFailure(timeoutText(timeoutMs)))
+      }, timeoutMs)
+    })
+    const attempt = async (): Promise<HttpResponse> => {
       const response = await request(url, {
         method: opts.method ?? 'GET',
         headers: { 'user-agent': this.options.userAgent ?? 'setup-npm-auth', ...opts.headers },
-        dispatcher: this.options.dispatcher ?? defaultDispatcher(),
+        dispatcher: this.options.dispatcher ?? defaultDispatcher(url),
         signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       })
       const text = await readCapped(response.body, this.maxBodyBytes, where, response.statusCode)
       return { status: response.statusCode, headers: flattenHeaders(response.headers), text, url }
+    }
+    try {
+      const pending = attempt()
+      pending.catch(() => {}) // when the timer wins, the abandoned attempt's rejection is expected
+      return await Promise.race([pending, expired])
     } catch (error) {
+      if (error instanceof RetryableNetworkFailure) throw error
       if (error instanceof ResponseError || error instanceof NetworkError) throw error
-      if (signal.aborted) {
-        throw new RetryableNetworkFailure(`no complete answer within ${(timeoutMs / 1000).toFixed(timeoutMs < 1000 ? 1 : 0)} s (timeout)`)
-      }
+      if (signal.aborted) throw new RetryableNetworkFailure(timeoutText(timeoutMs))
       const code = errorCode(error)
       if (code && RETRY_ERROR_CODES.has(code)) throw new RetryableNetworkFailure(`connection failed (${code})`)
       const message = error instanceof Error ? error.message : String(error)
       throw new NetworkError(`${where}: request failed: ${message}${code ? ` (${code})` : ''}.`)
+    } finally {
+      clearTimeout(timer)
     }
   }
+}
+
+function timeoutText(ms: number): string {
+  return `no complete answer within ${(ms / 1000).toFixed(ms < 1000 ? 1 : 0)} s (timeout)`
 }
 
 class RetryableNetworkFailure extends Error {
@@ -214,6 +235,8 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  // An HTTP date names its day and month; Date.parse alone would take '-5' or '1.5' as a (past) date.
+  if (!/[a-z]{3}/i.test(value)) return undefined
   const date = Date.parse(value)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - now)

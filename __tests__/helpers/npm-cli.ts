@@ -1,0 +1,58 @@
+// Runs the real npm CLI (the one on PATH) the way a later workflow step would: with the env the action
+// exported (NPM_CONFIG_USERCONFIG, the token env) and nothing of the developer's own npm config.
+import { spawn } from 'node:child_process'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sanitizedEnv } from '../../scripts/lib/node-bin.mjs'
+
+export interface NpmRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export function runNpm(args: string[], opts: { cwd: string; env: Record<string, string | undefined>; timeoutMs?: number }): Promise<NpmRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', args, { cwd: opts.cwd, env: sanitizedEnv(opts.env) })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c) => (stdout += c))
+    child.stderr.on('data', (c) => (stderr += c))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`npm ${args.join(' ')} timed out\n${stdout}\n${stderr}`))
+    }, opts.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code: code ?? 1, stdout, stderr })
+    })
+  })
+}
+
+/** A minimal publishable package in `dir`. */
+export function writeFixturePackage(dir: string, name: string, version = '1.0.0', extra: Record<string, unknown> = {}): string {
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version, description: 'fixture', main: 'index.js', license: 'MIT', ...extra }, null, 2))
+  writeFileSync(join(dir, 'index.js'), 'module.exports = 42\n')
+  return dir
+}
+
+/**
+ * A stand-in npm install on PATH whose built-in default registry is `registry`: the action reads the
+ * default from npm's own config definitions, so this makes a loopback server "npm's public registry"
+ * for the policy warnings, without any real hostname in the project.
+ */
+export function writeStandInNpm(root: string, registry: string, version = '11.6.0'): string {
+  const pkg = join(root, 'lib', 'node_modules', 'npm')
+  const defs = join(pkg, 'node_modules', '@npmcli', 'config', 'lib', 'definitions')
+  mkdirSync(defs, { recursive: true })
+  mkdirSync(join(pkg, 'bin'), { recursive: true })
+  mkdirSync(join(root, 'bin'), { recursive: true })
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'npm', version }))
+  writeFileSync(join(defs, 'definitions.js'), `const definitions = {\n  registry: new Definition('registry', {\n    default: '${registry}',\n    type: url,\n  }),\n}\n`)
+  writeFileSync(join(pkg, 'bin', 'npm-cli.js'), '#!/usr/bin/env node\nprocess.exit(1)\n', { mode: 0o755 })
+  // bin/npm → ../lib/node_modules/npm/bin/npm-cli.js, as a global npm install lays it out.
+  symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', join(root, 'bin', 'npm'))
+  return join(root, 'bin')
+}

@@ -1,0 +1,94 @@
+// Against a real npm registry (Verdaccio on loopback), the .npmrc the action writes is proven by the
+// real npm CLI: `npm whoami` and `npm publish` succeed through it in a later "step".
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { cleanupRunDirs, runAction } from '../../scripts/lib/run-action.mjs'
+import { startVerdaccio, type Verdaccio } from '../../scripts/lib/verdaccio.mjs'
+import { assertNoSecretLeak } from '../helpers/canary.js'
+import { runNpm, writeFixturePackage } from '../helpers/npm-cli.js'
+
+let verdaccio: Verdaccio
+beforeAll(async () => {
+  verdaccio = await startVerdaccio()
+}, 30_000)
+afterAll(async () => {
+  cleanupRunDirs()
+  await verdaccio?.stop()
+})
+
+/** Creates a token through Verdaccio's own token API (as `npm token create` does). */
+async function createToken(loginToken: string, password: string, readonly: boolean): Promise<string> {
+  const response = await fetch(`${verdaccio.url}-/npm/v1/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${loginToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ password, readonly, cidr_whitelist: [] }),
+  })
+  const body = (await response.json()) as { token?: string }
+  if (!response.ok || !body.token) throw new Error(`token create failed: ${response.status}`)
+  return body.token
+}
+
+describe('token path against Verdaccio, proven by the real npm CLI', () => {
+  it('writes an .npmrc through which npm whoami and npm publish work, and the post step removes it', async () => {
+    const token = await verdaccio.addUser('publisher', 'correct-horse-battery')
+    const result = await runAction({ inputs: { token, 'registry-url': verdaccio.url } })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs).toMatchObject({ username: 'publisher', status: 'ok', 'registry-url': verdaccio.url })
+    const npmrcPath = result.outputs['npmrc-path']
+    expect(readFileSync(npmrcPath, 'utf8')).not.toContain(token)
+
+    // A later step: the runner applies GITHUB_ENV; nothing else is configured.
+    const env = { ...result.env, HOME: result.dirs.home }
+    const whoami = await runNpm(['whoami'], { cwd: result.dirs.workspace, env })
+    expect(whoami.stdout.trim()).toBe('publisher')
+
+    const pkg = writeFixturePackage(join(result.dirs.workspace, 'pkg'), 'setup-npm-auth-fixture', '1.0.0')
+    const publish = await runNpm(['publish'], { cwd: pkg, env })
+    expect(publish.code).toBe(0)
+    const view = await runNpm(['view', 'setup-npm-auth-fixture', 'version'], { cwd: pkg, env })
+    expect(view.stdout.trim()).toBe('1.0.0')
+    assertNoSecretLeak(result, [token], { tokenEnv: 'NODE_AUTH_TOKEN' })
+
+    const post = await runAction({ step: 'post', dirs: result.dirs })
+    expect(post.exitCode).toBe(0)
+    expect(existsSync(npmrcPath)).toBe(false)
+    // Without the file, npm has no credentials for the registry any more.
+    const after = await runNpm(['whoami', '--registry', verdaccio.url], { cwd: pkg, env: { ...env, NPM_CONFIG_USERCONFIG: npmrcPath } })
+    expect(after.code).not.toBe(0)
+  })
+
+  it('with export-token false the .npmrc still works once the publish step sets the env itself', async () => {
+    const token = await verdaccio.addUser('quiet', 'correct-horse-battery')
+    const result = await runAction({ inputs: { token, 'registry-url': verdaccio.url, 'export-token': 'false', 'token-env': 'MY_NPM_TOKEN' } })
+    expect(result.exitCode).toBe(0)
+    expect(result.env.MY_NPM_TOKEN).toBeUndefined()
+    expect(readFileSync(result.outputs['npmrc-path'], 'utf8')).toContain(':_authToken=${MY_NPM_TOKEN}')
+    const env = { ...result.env, HOME: result.dirs.home, MY_NPM_TOKEN: token }
+    expect((await runNpm(['whoami'], { cwd: result.dirs.workspace, env })).stdout.trim()).toBe('quiet')
+    assertNoSecretLeak(result, [token])
+  })
+
+  it("rejects a bad token even though Verdaccio answers whoami with 200 {}", async () => {
+    const token = 'bm90LWEtcmVhbC10b2tlbi1hdC1hbGwtMTIzNDU2Nzg5MA=='
+    const result = await runAction({ inputs: { token, 'registry-url': verdaccio.url } })
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.status).toBe('error')
+    expect(result.annotations.find((a) => a.level === 'error')?.message).toMatch(/rejected the token \(HTTP 200 without a username\)/)
+    assertNoSecretLeak(result, [token])
+  })
+
+  it('finds a token Verdaccio lists (read-only) by its visible characters, and publish through it is refused', async () => {
+    const login = await verdaccio.addUser('reader', 'correct-horse-battery')
+    const readonlyToken = await createToken(login, 'correct-horse-battery', true)
+    const result = await runAction({ inputs: { token: readonlyToken, 'registry-url': verdaccio.url } })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs).toMatchObject({ username: 'reader', 'token-type': 'legacy' })
+    expect(result.summary).toContain('read-only')
+    const env = { ...result.env, HOME: result.dirs.home }
+    const pkg = writeFixturePackage(join(result.dirs.workspace, 'ro'), 'setup-npm-auth-readonly', '1.0.0')
+    const publish = await runNpm(['publish'], { cwd: pkg, env })
+    expect(publish.code).not.toBe(0)
+    assertNoSecretLeak(result, [readonlyToken, login], { tokenEnv: 'NODE_AUTH_TOKEN' })
+  })
+})
