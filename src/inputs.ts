@@ -26,6 +26,8 @@ export interface Settings {
   exportToken: boolean
   workingDirectory: string
   packages: string[]
+  /** Install a current npm 11 when the one on PATH is too old for trusted publishing. */
+  upgradeNpm: boolean
   openIssue: boolean
   githubToken: string
   /** Overall deadline for the registry requests of this step. */
@@ -74,6 +76,7 @@ export function parseSettings(read: InputReader): Settings {
     exportToken: parseBoolean(get, 'export-token', true),
     workingDirectory: parseWorkingDirectory(get('working-directory')),
     packages: parsePackages(read('packages') ?? ''),
+    upgradeNpm: parseBoolean(get, 'upgrade-npm', false),
     openIssue: parseBoolean(get, 'open-issue', false),
     githubToken: (read('github-token') ?? '').trim(),
     timeoutMs: parseInteger(get, 'timeout-seconds', 60, 1, 600) * 1000,

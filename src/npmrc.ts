@@ -14,6 +14,8 @@ import { NpmrcError } from './errors.js'
 export const BLOCK_START = '# >>> setup-npm-auth: lines below are removed by its post step'
 export const BLOCK_END = '# <<< setup-npm-auth'
 export const DISPLACED_PREFIX = '# setup-npm-auth displaced: '
+/** Written inside our block when the user's file did not end with a line break, so restoring gives it back byte for byte. */
+export const NO_FINAL_EOL = '# setup-npm-auth: the lines above had no final line break'
 
 /**
  * npm's key for a registry's credentials: `//host[:port]/dir/` — scheme, query and the last path
@@ -32,11 +34,16 @@ export interface NpmrcContent {
   scope: string
   /** Write `registry=` (not when a scope is given, nor for npm's own default registry). */
   setDefaultRegistry: boolean
+  /**
+   * Write the `_authToken=${tokenEnv}` line. Off under OIDC when no usable token will be in the env:
+   * an unexpanded or empty credential would be what npm falls back to when its own exchange fails.
+   */
+  authLine?: boolean
 }
 
 /** Our lines, in the order written. */
-export function renderNpmrcLines({ registry, tokenEnv, scope, setDefaultRegistry }: NpmrcContent): string[] {
-  const lines = [`${registryKey(registry)}:_authToken=\${${tokenEnv}}`]
+export function renderNpmrcLines({ registry, tokenEnv, scope, setDefaultRegistry, authLine = true }: NpmrcContent): string[] {
+  const lines = authLine ? [`${registryKey(registry)}:_authToken=\${${tokenEnv}}`] : []
   if (scope) lines.push(`${scope}:registry=${registry.href}`)
   else if (setDefaultRegistry) lines.push(`registry=${registry.href}`)
   return lines
@@ -61,7 +68,8 @@ export function mergeNpmrc(existing: string, content: NpmrcContent): string {
   const eol = base.includes('\r\n') ? '\r\n' : '\n'
   const kept = base === '' ? [] : base.replace(/(\r?\n)$/, '').split(/\r?\n/)
   const lines = kept.map((line) => (conflictsWith(line, content) ? `${DISPLACED_PREFIX}${line}` : line))
-  lines.push(BLOCK_START, ...renderNpmrcLines(content), BLOCK_END)
+  const noFinalEol = base !== '' && !base.endsWith('\n')
+  lines.push(BLOCK_START, ...renderNpmrcLines(content), ...(noFinalEol ? [NO_FINAL_EOL] : []), BLOCK_END)
   return lines.join(eol) + eol
 }
 
@@ -71,6 +79,8 @@ export function restoreNpmrc(text: string): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n'
   const out: string[] = []
   let inBlock = false
+  // Set by the marker in our block; void again when lines follow the block (the file then ends with them).
+  let noFinalEol = false
   const lines = text.split(/\r?\n/)
   const trailingNewline = lines.length > 0 && lines[lines.length - 1] === ''
   if (trailingNewline) lines.pop()
@@ -81,11 +91,13 @@ export function restoreNpmrc(text: string): string {
     }
     if (inBlock) {
       if (line === BLOCK_END) inBlock = false
+      if (line === NO_FINAL_EOL) noFinalEol = true
       continue
     }
+    noFinalEol = false
     out.push(line.startsWith(DISPLACED_PREFIX) ? line.slice(DISPLACED_PREFIX.length) : line)
   }
-  return out.length === 0 ? '' : out.join(eol) + (trailingNewline ? eol : '')
+  return out.length === 0 ? '' : out.join(eol) + (trailingNewline && !noFinalEol ? eol : '')
 }
 
 /** Reads a file we are about to rewrite, refusing symlinks and non-files; undefined when absent. */

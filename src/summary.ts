@@ -2,22 +2,29 @@
  * The job summary, rendered as Markdown from what the step found. Pure; never given the token.
  */
 import { isoDay, type Finding, type Status } from './assess.js'
+import { describeClaims, type IdTokenClaims } from './oidc/claims.js'
 
 export interface SummaryData {
   mode: 'setup' | 'check'
   authMethod: 'token' | 'oidc' | ''
   authReason: string
-  registry: URL | undefined
+  registry?: URL
   registrySource: string
-  username: string
-  tokenKind: string
-  createdAt: Date | undefined
-  expiresAt: Date | undefined
-  expirySource: string
-  daysLeft: number | undefined
+  username?: string
+  tokenKind?: string
+  createdAt?: Date
+  expiresAt?: Date
+  expirySource?: string
+  daysLeft?: number
   status: Status
-  npmrcPath: string
+  npmrcPath?: string
   findings: Finding[]
+  oidc?: {
+    packages: Array<{ name: string; result: string }>
+    claims: IdTokenClaims
+    provenance: boolean
+    npmVersion: string | undefined
+  }
   /** A failure that ended the step early, already worded for the user. */
   failure?: string
 }
@@ -33,16 +40,22 @@ export function renderSummary(data: SummaryData): string {
   const rows: Array<[string, string]> = [
     ['Registry', data.registry ? `${data.registry.href} (${data.registrySource})` : ''],
     ['Authentication', data.authMethod ? `${data.authMethod}${data.authReason ? ` — ${data.authReason}` : ''}` : ''],
-    ['User', data.username],
-    ['Token kind', data.tokenKind],
+    ['User', data.username ?? ''],
+    ['Token kind', data.tokenKind ?? (data.authMethod === 'oidc' ? 'none needed (OIDC)' : '')],
     ['Created', data.createdAt ? isoDay(data.createdAt) : ''],
-    ['Expires', data.expiresAt ? `${isoDay(data.expiresAt)}${data.expirySource === 'input' ? ' (from expires-on)' : ''}` : 'unknown'],
+    ['Expires', data.expiresAt ? `${isoDay(data.expiresAt)}${data.expirySource === 'input' ? ' (from expires-on)' : ''}` : data.tokenKind ? 'unknown' : ''],
     ['Days left', data.daysLeft === undefined ? '' : String(data.daysLeft)],
     ['Status', STATUS_ICON[data.status]],
-    ['.npmrc', data.mode === 'check' ? 'not written (check mode)' : data.npmrcPath],
+    ['.npmrc', data.mode === 'check' ? 'not written (check mode)' : (data.npmrcPath ?? '')],
   ]
   const lines = [`## npm auth ${data.mode === 'check' ? 'check' : 'setup'}`, '', '| | |', '|---|---|']
   for (const [name, value] of rows) lines.push(`| ${name} | ${cell(value)} |`)
+  if (data.oidc) {
+    lines.push('', '### Trusted publishing pre-flight', '', '| Package | Result |', '|---|---|')
+    for (const pkg of data.oidc.packages) lines.push(`| ${cell(pkg.name)} | ${cell(pkg.result)} |`)
+    lines.push('', `ID token claims: ${describeClaims(data.oidc.claims).map(cell).join(' · ')}`, '')
+    lines.push(`npm on PATH: ${cell(data.oidc.npmVersion ?? 'not found')} · provenance: ${data.oidc.provenance ? 'on (public repository)' : 'off'}`)
+  }
   if (data.failure) lines.push('', `**Failed:** ${cell(data.failure)}`)
   const shown = data.findings.filter((f) => f.message !== data.failure)
   if (shown.length > 0) {

@@ -1,0 +1,49 @@
+/**
+ * Which path the step takes — trusted publishing (OIDC) or the token — and why, in words for the log
+ * and the summary. Pure: decided from the settings and the runner's environment.
+ */
+import { ActionError } from './errors.js'
+import type { Finding } from './assess.js'
+import type { AuthChoice } from './inputs.js'
+import { oidcAvailable } from './oidc/exchange.js'
+
+export interface AuthDecision {
+  method: 'oidc' | 'token'
+  reason: string
+  findings: Finding[]
+}
+
+export const PERMISSION_SNIPPET = 'permissions:\n  contents: read\n  id-token: write'
+
+export function chooseAuth(auth: AuthChoice, token: string, env: NodeJS.ProcessEnv): AuthDecision {
+  const available = oidcAvailable(env)
+  const selfHosted = env.RUNNER_ENVIRONMENT === 'self-hosted'
+  const noOidc = `this job has no OIDC (ACTIONS_ID_TOKEN_REQUEST_URL is not set). Grant it to the job (or workflow):\n${PERMISSION_SNIPPET}`
+  const selfHostedText = 'this job runs on a self-hosted runner, and npm does not accept trusted publishing from self-hosted runners'
+
+  if (auth === 'token') {
+    if (!token) throw new ActionError('auth is token but the token input is empty. Pass `token: ${{ secrets.NPM_TOKEN }}`.')
+    return { method: 'token', reason: 'auth: token', findings: [] }
+  }
+  if (auth === 'oidc') {
+    if (!available) throw new ActionError(`auth is oidc but ${noOidc}`)
+    if (selfHosted) throw new ActionError(`auth is oidc but ${selfHostedText}. Use a GitHub-hosted runner, or auth: token with a granular token.`)
+    return { method: 'oidc', reason: 'auth: oidc', findings: [] }
+  }
+  if (available && !selfHosted) return { method: 'oidc', reason: 'auth: auto and the job has id-token: write', findings: [] }
+  if (available && selfHosted) {
+    if (token) {
+      return {
+        method: 'token',
+        reason: 'auth: auto on a self-hosted runner (no trusted publishing there)',
+        findings: [{ level: 'warning', title: 'Trusted publishing unavailable on self-hosted runners', message: `The job has id-token: write, but ${selfHostedText}. Using the token instead.` }],
+      }
+    }
+    throw new ActionError(`No way to authenticate: ${selfHostedText}, and the token input is empty. Pass \`token: \${{ secrets.NPM_TOKEN }}\` or use a GitHub-hosted runner.`)
+  }
+  if (token) return { method: 'token', reason: 'auth: auto and the job has no id-token: write', findings: [] }
+  throw new ActionError(
+    'No way to authenticate: the token input is empty and ' +
+      `${noOidc}\nfor trusted publishing, or pass \`token: \${{ secrets.NPM_TOKEN }}\` (a granular access token).`,
+  )
+}

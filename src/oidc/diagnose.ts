@@ -1,0 +1,97 @@
+/**
+ * Turns a failed exchange into the causes that fit, most likely first, with what the ID token claimed,
+ * so a misconfigured trusted publisher is fixed from the log instead of guessed at from npm's E404.
+ */
+import { workflowFile, workflowRepository, type IdTokenClaims } from './claims.js'
+
+export interface DiagnosisInput {
+  packageName: string
+  registry: URL
+  status: number
+  message: string
+  claims: IdTokenClaims
+  /** package.json `repository` of this package, when found locally. */
+  repositoryUrl: string | undefined
+  /** Where that package.json is (for the message). */
+  packageDir: string | undefined
+  /** What GET of the package document answered: 200 exists, 404 not found (or private), undefined unknown. */
+  packumentStatus: number | undefined
+}
+
+/** `git+https://github.com/Owner/Repo.git`, `git@github.com:Owner/Repo.git`, `github:Owner/Repo`, `Owner/Repo` → `Owner/Repo` */
+export function repositoryFromUrl(url: string): string | undefined {
+  const trimmed = url.trim()
+  const shorthand = /^(?:github:)?([\w.-]+)\/([\w.-]+?)(?:\.git)?$/.exec(trimmed)
+  if (shorthand && !trimmed.includes('://')) return `${shorthand[1]}/${shorthand[2]}`
+  const scp = /^[\w.-]+@[\w.-]+:([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(trimmed)
+  if (scp) return `${scp[1]}/${scp[2]}`
+  try {
+    const parsed = new URL(trimmed.replace(/^git\+/, ''))
+    const parts = parsed.pathname.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '').split('/')
+    return parts.length >= 2 ? `${parts[parts.length - 2]}/${parts[parts.length - 1]}` : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export interface Diagnosis {
+  /** One paragraph: what failed, where. */
+  headline: string
+  /** Causes that fit, most likely first. */
+  causes: string[]
+}
+
+export function diagnoseExchangeFailure(input: DiagnosisInput): Diagnosis {
+  const { packageName, registry, status, message, claims } = input
+  const headline = `Trusted publishing pre-flight failed for ${packageName} at ${registry.origin}: HTTP ${status}, "${message}".`
+  const causes: string[] = []
+  const file = workflowFile(claims.workflowRef)
+  const jobFile = workflowFile(claims.jobWorkflowRef)
+  const repo = claims.repository
+  const reusable = claims.jobWorkflowRef && claims.workflowRef && claims.jobWorkflowRef.split('@')[0] !== claims.workflowRef.split('@')[0]
+  const publisher = `owner ${claims.repositoryOwner ?? repo?.split('/')[0] ?? '?'}, repository ${repo?.split('/')[1] ?? '?'}, workflow ${file ?? '?'}, environment ${claims.environment ?? '(none)'}`
+
+  // A local mismatch we can prove beats every guess: list it first.
+  const declared = input.repositoryUrl ? repositoryFromUrl(input.repositoryUrl) : undefined
+  if (repo && input.repositoryUrl !== undefined && declared?.toLowerCase() !== repo.toLowerCase()) {
+    causes.push(
+      `Checked locally: package.json${input.packageDir ? ` in ${input.packageDir}` : ''} declares repository ${JSON.stringify(input.repositoryUrl)}, but this job runs in ${repo}. npm requires repository.url to be this repository (https://github.com/${repo}); fix package.json.`,
+    )
+  } else if (repo && input.packageDir && input.repositoryUrl === undefined) {
+    causes.push(`package.json${` in ${input.packageDir}`} has no repository field; npm requires repository.url to be https://github.com/${repo} for trusted publishing.`)
+  }
+
+  if (status === 401 || status === 403) {
+    causes.push(
+      `The registry refused the ID token itself (HTTP ${status}). The token was minted for audience ${claims.audience ?? '?'}; if ${registry.host} is not the registry that has the trusted publisher, set registry-url to it.`,
+    )
+    if (status === 403) causes.push('The trusted publisher may exist but not allow this workflow, ref or environment (see the claims below).')
+  }
+
+  if (input.packumentStatus === 404) {
+    causes.push(
+      `${packageName} does not exist on ${registry.host} (or is private and the check had no token to see it). A package's first publish cannot use trusted publishing: publish it once with a token, then add the trusted publisher on its settings page.`,
+    )
+  }
+  if (status === 404 || status === 400 || status === 422) {
+    causes.push(`No trusted publisher on ${registry.host} matches this job. On the package's settings page (Trusted Publisher → GitHub Actions) it must say exactly: ${publisher}. All fields are case-sensitive.`)
+    if (file) {
+      causes.push(
+        reusable
+          ? `This job runs in a reusable workflow (${jobFile ?? claims.jobWorkflowRef}) called from ${file}: npm checks the CALLING workflow's file name, ${file}.`
+          : `The workflow file name must match ${file} exactly (case-sensitive, file name only, no path).`,
+      )
+    }
+    if (claims.environment) {
+      causes.push(`This job runs in environment ${JSON.stringify(claims.environment)}: the trusted publisher's environment must be that name, or empty.`)
+    } else {
+      causes.push('This job runs in no environment: if the trusted publisher names one, add `environment: <name>` to the job or clear it on npm.')
+    }
+    const workflowRepo = workflowRepository(claims.workflowRef)
+    if (workflowRepo && repo && workflowRepo !== repo) {
+      causes.push(`The workflow comes from ${workflowRepo} but the job runs in ${repo}; the publisher is matched against ${repo}.`)
+    }
+  }
+  if (causes.length === 0) causes.push(`The registry gave no reason beyond "${message}". Check the trusted publisher settings: ${publisher}.`)
+  return { headline, causes }
+}

@@ -1,0 +1,186 @@
+/**
+ * The trusted-publishing path: npm version check, the per-package pre-flight, and what the job needs
+ * afterwards (nothing, or — for an npm too old to exchange by itself — one exchanged token to export).
+ */
+import { worst, type Finding, type Status } from '../assess.js'
+import { ActionError, TokenRejectedError, describeError } from '../errors.js'
+import type { HttpClient } from '../http.js'
+import { findNpmOnPath } from '../npm-config.js'
+import { packagesToCheck } from '../packages.js'
+import type { Runner } from '../runner.js'
+import { versionAtLeast } from '../semver.js'
+import { checkToken, type TokenReport } from '../token-check.js'
+import { describeClaims } from './claims.js'
+import { oidcEnvironment } from './exchange.js'
+import { preflight, type PreflightReport } from './preflight.js'
+
+/** The first npm whose `npm publish` performs the OIDC exchange itself. */
+export const MIN_NPM_FOR_OIDC = '11.5.1'
+export const PLACEHOLDER_TOKEN = 'XXXXX-XXXXX-XXXXX-XXXXX'
+
+export interface OidcFlowInput {
+  runner: Runner
+  http: HttpClient
+  registry: URL
+  isPublicRegistry: boolean
+  packages: readonly string[]
+  workingDirectory: string
+  token: string
+  tokenEnv: string
+  mode: 'setup' | 'check'
+  upgradeNpm: boolean
+  warnDays: number
+  failDays: number
+  expiresOn: Date | undefined
+  /** Installs a current npm 11 globally (upgrade-npm). */
+  installNpm: () => Promise<void>
+  now: Date
+}
+
+export interface OidcOutcome {
+  preflight: PreflightReport
+  status: Status
+  findings: Finding[]
+  npmVersion: string | undefined
+  /** An exchanged token to export into token-env (old npm, one package). */
+  exportValue: string | undefined
+  exportExpiresAt: Date | undefined
+  tokenReport: TokenReport | undefined
+  provenance: boolean
+}
+
+export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
+  const { runner } = input
+  const packages = packagesToCheck(input.packages, input.workingDirectory)
+  runner.info(`Packages: ${packages.map((p) => p.name).join(', ')}`)
+
+  const npmVersion = await ensureNpm(input, packages.length)
+  const npmOk = npmVersion !== undefined && versionAtLeast(npmVersion, MIN_NPM_FOR_OIDC)
+  const findings: Finding[] = [...placeholderFindings(input.runner.env, input.tokenEnv)]
+
+  const report = await preflight({
+    http: input.http,
+    registry: input.registry,
+    packages,
+    env: oidcEnvironment(input.runner.env),
+    onSecret: (s) => runner.mask(s),
+    keepTokens: !npmOk,
+    token: input.token || undefined,
+  })
+  runner.info(`ID token (audience ${report.audience}) claims:\n  ${describeClaims(report.claims).join('\n  ')}`)
+
+  for (const result of report.results) {
+    if (result.ok) {
+      runner.info(`✓ ${result.name}: the registry exchanged the ID token (HTTP ${result.status}); npm publish will authenticate.`)
+    } else if (result.diagnosis) {
+      findings.push({
+        level: 'error',
+        title: `Trusted publishing will fail for ${result.name}`,
+        message: [
+          result.diagnosis.headline,
+          `The ID token claimed: ${describeClaims(report.claims).join('; ')}.`,
+          'Likely causes, most likely first:',
+          ...result.diagnosis.causes.map((c, i) => `${i + 1}. ${c}`),
+        ].join('\n'),
+      })
+    }
+  }
+  const allOk = report.results.every((r) => r.ok)
+
+  let exportValue: string | undefined
+  let exportExpiresAt: Date | undefined
+  if (!npmOk && allOk) {
+    const only = report.results[0]
+    exportValue = only.token
+    exportExpiresAt = only.expiresAt
+    const lasts = only.expiresAt ? `until ${only.expiresAt.toISOString()}` : 'for about an hour (the registry did not say)'
+    findings.push({
+      level: 'notice',
+      title: 'Exchanged token exported',
+      message: `${npmVersion ? `npm ${npmVersion}` : 'No npm'} on PATH cannot exchange an ID token itself (needs npm ${MIN_NPM_FOR_OIDC}+). The exchanged token for ${only.name} is exported as ${input.tokenEnv} (masked) and works with any client; it is valid ${lasts} and only for ${only.name}: publish within that time.`,
+    })
+  }
+
+  let tokenReport: TokenReport | undefined
+  if (input.token) tokenReport = await checkGivenToken(input, findings)
+
+  if (allOk && input.token && input.mode === 'setup') {
+    findings.push({
+      level: 'notice',
+      title: 'The NPM_TOKEN secret may be unneeded',
+      message: `Every package passed the trusted-publishing pre-flight: publishing needs no token. Unless installs of private packages need it, delete the token secret and drop the token input.`,
+    })
+  }
+  const provenance = report.claims.repositoryVisibility === 'public'
+  if (provenance) runner.info('The repository is public: npm will turn on provenance automatically for public packages.')
+
+  const status = worst(...findings.map((f): Status => (f.level === 'notice' ? 'ok' : f.level)))
+  return { preflight: report, status, findings, npmVersion, exportValue, exportExpiresAt, tokenReport, provenance }
+}
+
+/** Checks (and with upgrade-npm, upgrades) the npm on PATH. Returns its version, undefined when none. */
+async function ensureNpm(input: OidcFlowInput, packageCount: number): Promise<string | undefined> {
+  const found = findNpmOnPath(input.runner.env)?.version
+  if (found && versionAtLeast(found, MIN_NPM_FOR_OIDC)) {
+    input.runner.info(`npm ${found} on PATH performs the OIDC exchange itself at publish time.`)
+    return found
+  }
+  if (input.upgradeNpm) {
+    input.runner.info(`npm ${found ?? '(none)'} is older than ${MIN_NPM_FOR_OIDC}: installing npm 11 (upgrade-npm: true).`)
+    await input.installNpm()
+    const now = findNpmOnPath(input.runner.env)?.version
+    if (!now || !versionAtLeast(now, MIN_NPM_FOR_OIDC)) {
+      throw new ActionError(`upgrade-npm: installed npm 11, but the npm on PATH is still ${now ?? 'missing'}. Check that the global npm prefix is on PATH.`)
+    }
+    return now
+  }
+  if (packageCount > 1) {
+    throw new ActionError(
+      `Trusted publishing needs npm ${MIN_NPM_FOR_OIDC} or newer at publish time; the npm on PATH is ${found ?? 'missing'}. ` +
+        'An exchanged token is package-scoped, so for several packages the action cannot stand in for npm. Either set `upgrade-npm: true`, ' +
+        'or install a current npm before this step (`npm install -g npm@11`), or use actions/setup-node with Node 24.',
+    )
+  }
+  return found
+}
+
+/** A token given alongside OIDC is still checked, but its problems do not fail the step. */
+async function checkGivenToken(input: OidcFlowInput, findings: Finding[]): Promise<TokenReport | undefined> {
+  try {
+    const report = await checkToken({
+      http: input.http,
+      registry: input.registry,
+      token: input.token,
+      mode: 'check', // it does not publish: kind warnings about publishing do not apply
+      warnDays: input.warnDays,
+      failDays: input.failDays,
+      expiresOn: input.expiresOn,
+      isPublicRegistry: input.isPublicRegistry,
+      runnerEnvironment: input.runner.env.RUNNER_ENVIRONMENT,
+      now: input.now,
+    })
+    findings.push(...report.findings.map((f): Finding => (f.level === 'error' ? { ...f, level: 'warning' } : f)))
+    return report
+  } catch (error) {
+    const title = error instanceof TokenRejectedError ? 'The token input is rejected' : 'The token input could not be checked'
+    findings.push({ level: 'warning', title, message: `${describeError(error)} (Publishing uses OIDC; this only matters for installs that need the token.)` })
+    return undefined
+  }
+}
+
+/** Env values npm would fall back to when its exchange fails, that are not usable tokens. */
+function placeholderFindings(env: NodeJS.ProcessEnv, tokenEnv: string): Finding[] {
+  const findings: Finding[] = []
+  for (const name of new Set([tokenEnv, 'NODE_AUTH_TOKEN', 'NPM_TOKEN'])) {
+    const value = env[name]
+    if (value === undefined) continue
+    if (value.trim() === '' || value === PLACEHOLDER_TOKEN) {
+      findings.push({
+        level: 'warning',
+        title: `${name} holds no usable token`,
+        message: `${name} is set to ${value.trim() === '' ? 'an empty value' : 'the old setup-node placeholder'}. Whenever npm's OIDC exchange fails it falls back to this value and publish ends in E404/ENEEDAUTH. Remove ${name} from the job's env.`,
+      })
+    }
+  }
+  return findings
+}
