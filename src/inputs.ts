@@ -30,6 +30,8 @@ export interface Settings {
   upgradeNpm: boolean
   openIssue: boolean
   githubToken: string
+  /** Label that marks (and finds) the check's issue. */
+  issueLabel: string
   /** Overall deadline for the registry requests of this step. */
   timeoutMs: number
 }
@@ -79,7 +81,8 @@ export function parseSettings(read: InputReader): Settings {
     upgradeNpm: parseBoolean(get, 'upgrade-npm', false),
     openIssue: parseBoolean(get, 'open-issue', false),
     githubToken: (read('github-token') ?? '').trim(),
-    timeoutMs: parseInteger(get, 'timeout-seconds', 60, 1, 600) * 1000,
+    issueLabel: parseLabel(get('issue-label')),
+    timeoutMs: parseInteger(get, 'timeout-seconds', 25, 1, 600) * 1000,
   }
 }
 
@@ -107,7 +110,9 @@ export function parseRegistryUrl(value: string): URL | undefined {
     throw new InputError('registry-url', `${quote(value)} uses ${quote(url.protocol)}. Expected an http:// or https:// URL.`)
   }
   if (url.search || url.hash) {
-    throw new InputError('registry-url', `${quote(value)} has a query or fragment. Expected a plain registry URL such as https://registry.example.com/path/.`)
+    // The query may carry a secret (?token=…): show the URL without it.
+    const shown = `${url.origin}${url.pathname}`
+    throw new InputError('registry-url', `${quote(shown)} has a query or fragment (not shown). Expected a plain registry URL such as ${shown}.`)
   }
   return normaliseRegistryUrl(url)
 }
@@ -123,7 +128,8 @@ export function normaliseRegistryUrl(url: URL): URL {
 
 /** For messages about a value that failed to parse as a URL: cut anything that looks like userinfo. */
 function redactCredentials(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@')
+  // Everything between the scheme and the LAST '@' may be userinfo (a password can hold '@' or '/').
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@')
 }
 
 const SCOPE_PATTERN = /^@[a-z0-9][a-z0-9._~-]*$/
@@ -210,9 +216,15 @@ export function parseDate(value: string): Date | undefined {
     if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw bad()
     return date
   }
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+  const stamp = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))$/.exec(value)
+  if (stamp) {
+    const [y, m, d, hh, mm, ss = '0', oh = '0', om = '0'] = stamp.slice(1).map((v) => v ?? '0')
+    const daysInMonth = new Date(Date.UTC(Number(y), Number(m), 0)).getUTCDate()
+    const valid =
+      Number(m) >= 1 && Number(m) <= 12 && Number(d) >= 1 && Number(d) <= daysInMonth &&
+      Number(hh) < 24 && Number(mm) < 60 && Number(ss) < 60 && Number(oh) < 24 && Number(om) < 60
     const date = new Date(value)
-    if (!Number.isNaN(date.getTime())) return date
+    if (valid && !Number.isNaN(date.getTime())) return date
   }
   throw bad()
 }
@@ -221,6 +233,14 @@ function parseWorkingDirectory(value: string): string {
   if (value === '') return '.'
   if (/[\0\n\r]/.test(value)) {
     throw new InputError('working-directory', `${quote(value)} contains a line break or NUL. Expected a directory path.`)
+  }
+  return value
+}
+
+function parseLabel(value: string): string {
+  if (value === '') return 'npm-token'
+  if (value.length > 50 || /[,\n\r]/.test(value)) {
+    throw new InputError('issue-label', `${quote(value)} is not a usable GitHub label. Expected one label of at most 50 characters, without commas.`)
   }
   return value
 }

@@ -37,42 +37,74 @@ export interface ResolveOptions {
   askNpm?: () => Promise<string | undefined>
 }
 
-/** Reads a value from npm's environment config: npm_config_KEY, case-insensitive, '' ignored. */
+/**
+ * Reads a value from npm's environment config as npm maps it: `npm_config_` (any case) stripped, then
+ * '_' → '-' and lower case (so `NPM_CONFIG_STRICT_SSL` is `strict-ssl` and `npm_config_@my-org:registry`
+ * is `@my-org:registry`); '' ignored; the last of several spellings wins, as in npm.
+ */
 export function npmEnvConfig(env: NodeJS.ProcessEnv, key: string): string | undefined {
-  const wanted = `npm_config_${key.replace(/-/g, '_')}`.toLowerCase()
+  let found: string | undefined
   for (const [name, value] of Object.entries(env)) {
-    if (name.toLowerCase() === wanted && value) return value
+    if (!/^npm_config_/i.test(name) || !value) continue
+    const rest = name.slice('npm_config_'.length)
+    if ((rest.startsWith('//') ? rest : rest.replace(/(?!^)_/g, '-').toLowerCase()) === key) found = value
   }
-  return undefined
+  return found
 }
 
 /**
- * A minimal reader of npm's ini config: `key = value` lines, `#`/`;` comments, quoted values, `${VAR}`
- * from the environment (`${VAR?}` empty when unset), as npm reads them.
+ * A minimal reader of npm's ini config, as npm reads it (the `ini` package, then npm's env replacement):
+ * `key = value` lines, `#`/`;` comment lines, an unescaped `;` or `#` inside an unquoted value starts a
+ * comment, quoted values are JSON-decoded, keys under a `[section]` are not top-level settings, and
+ * `${VAR}` comes from the environment (`${VAR?}` empty when unset; `\${VAR}` literal).
  */
 export function parseNpmrc(text: string, env: NodeJS.ProcessEnv = {}): Map<string, string> {
   const values = new Map<string, string>()
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = rawLine.trim()
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue
+  for (const line of text.split(/[\r\n]+/)) {
+    if (/^\s*([;#]|$)/.test(line)) continue
+    if (/^\[[^\]]*\]\s*$/.test(line)) break // everything after a section header belongs to that section
     const eq = line.indexOf('=')
     if (eq <= 0) continue
-    const key = line.slice(0, eq).trim()
-    let value = line.slice(eq + 1).trim()
-    if (value.length >= 2 && ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))) {
-      value = value.slice(1, -1)
-    }
-    values.set(key, expandEnv(value, env))
+    const key = iniUnsafe(line.slice(0, eq))
+    const value = iniUnsafe(line.slice(eq + 1))
+    // ini turns these into booleans/null: never a usable string setting.
+    if (!key || value === undefined || value === 'true' || value === 'false' || value === 'null') continue
+    values.set(expandEnv(key, env), expandEnv(value.trim(), env))
   }
   return values
 }
 
+/** ini's `unsafe`: undefined for a quoted value that JSON-decodes to something other than a string. */
+function iniUnsafe(raw: string): string | undefined {
+  const value = raw.trim()
+  if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
+    const inner = value.startsWith("'") ? value.slice(1, -1) : value
+    try {
+      const parsed: unknown = JSON.parse(inner)
+      return typeof parsed === 'string' ? parsed : undefined
+    } catch {
+      return inner
+    }
+  }
+  let out = ''
+  let escaped = false
+  for (const c of value) {
+    if (escaped) {
+      out += '\\;#'.includes(c) ? c : `\\${c}`
+      escaped = false
+    } else if (c === ';' || c === '#') break
+    else if (c === '\\') escaped = true
+    else out += c
+  }
+  return (escaped ? `${out}\\` : out).trim()
+}
+
+/** npm's env-replace: an odd number of backslashes escapes the `${`, an even number is halved. */
 function expandEnv(value: string, env: NodeJS.ProcessEnv): string {
-  return value.replace(/(\\*)\$\{([^${}?]+)(\?)?\}/g, (whole, escapes: string, name: string, optional: string | undefined) => {
-    if (escapes.length % 2 === 1) return whole.slice(1)
+  return value.replace(/(?<!\\)(\\*)\$\{([^${}?]+)(\?)?\}/g, (whole: string, escapes: string, name: string, optional: string | undefined) => {
+    if (escapes.length % 2 === 1) return whole.slice((escapes.length + 1) / 2)
     const found = env[name]
-    if (found !== undefined) return escapes + found
-    return optional ? escapes : whole
+    return escapes.slice(escapes.length / 2) + (found !== undefined ? found : optional ? '' : `\${${name}}`)
   })
 }
 
@@ -208,12 +240,12 @@ export async function resolveNpmRegistry(opts: ResolveOptions): Promise<Registry
     ...(globalConfig ? [{ source: `the global config ${globalConfig}`, read: () => fileLayer(globalConfig, env) }] : []),
     ...(opts.npm ? [{ source: `npm's builtin config ${join(opts.npm.root, 'npmrc')}`, read: () => fileLayer(join(opts.npm!.root, 'npmrc'), env) }] : []),
   ]
-  for (const layer of layers) {
-    const values = layer.read()
-    if (!values) continue
-    for (const key of keys) {
-      const value = values.get(key)
-      if (value) return { url: toUrl(value, `${layer.source} (${key})`), source: `${key} from ${layer.source}` }
+  // As npm picks a registry: `@scope:registry` from ANY layer beats `registry` from every layer.
+  const read = layers.map((layer) => ({ source: layer.source, values: layer.read() }))
+  for (const key of keys) {
+    for (const { source, values } of read) {
+      const value = values?.get(key)
+      if (value) return { url: toUrl(value, `${source} (${key})`), source: `${key} from ${source}` }
     }
   }
 

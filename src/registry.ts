@@ -49,8 +49,12 @@ export async function whoami(http: HttpClient, registry: URL, token: string): Pr
     throw rejected(registry, `HTTP ${response.status}`, notice)
   }
   if (response.status !== 200) {
+    const hint =
+      response.status === 429 || response.status >= 500
+        ? 'It kept failing after retries: the registry may be down or rate limiting. Re-run the job later.'
+        : `Is ${registry.href} an npm registry (check registry-url and its path)?`
     throw new ResponseError(
-      `whoami (${url.origin}${url.pathname}): the registry answered HTTP ${response.status}${notice ? ` (npm-notice: ${notice})` : ''}. Is ${registry.href} an npm registry?`,
+      `whoami (${url.origin}${url.pathname}): the registry answered HTTP ${response.status}${notice ? ` (npm-notice: ${notice})` : ''}. ${hint}`,
       response.status,
     )
   }

@@ -1,0 +1,59 @@
+// A loopback HTTP server for unit tests: node:http on 127.0.0.1, port 0. It records every request it
+// receives (method, URL, headers) so a test can assert what reached it, and closes all its sockets.
+import http from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+
+export interface SeenRequest {
+  method: string
+  /** Path and query as sent. */
+  url: string
+  headers: http.IncomingHttpHeaders
+}
+
+export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, seen: SeenRequest) => void | Promise<void>
+
+export interface TinyServer {
+  /** `http://127.0.0.1:PORT/` */
+  origin: string
+  /** A URL on this server (`path` relative to the origin). */
+  url(path?: string): URL
+  requests: SeenRequest[]
+  close(): Promise<void>
+}
+
+export async function startServer(handler: Handler): Promise<TinyServer> {
+  const requests: SeenRequest[] = []
+  const sockets = new Set<Socket>()
+  const server = http.createServer((req, res) => {
+    const seen: SeenRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers }
+    requests.push(seen)
+    Promise.resolve(handler(req, res, seen)).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500)
+      res.end(String(error))
+    })
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const origin = `http://127.0.0.1:${port}/`
+  return {
+    origin,
+    url: (path = '') => new URL(path.replace(/^\//, ''), origin),
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** Answers JSON with a status. */
+export function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
+  res.end(text)
+}
