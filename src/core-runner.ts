@@ -1,5 +1,5 @@
-/** The Runner backed by @actions/core: part of the shell, with main.ts and post.ts. */
-import * as core from '@actions/core'
+/** The Runner backed by the runner's command protocol: part of the shell, with main.ts and post.ts. */
+import * as core from './runner-commands.js'
 import type { Finding } from './assess.js'
 import type { Runner } from './runner.js'
 

@@ -3,13 +3,15 @@
  * overall deadline; 429 (Retry-After honoured, capped) and 5xx / connection failures are retried with
  * backoff within a bounded number of tries; bodies are capped; a non-JSON answer is reported with its
  * status and content type; credentials never follow a redirect to another origin.
- * Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY, chosen per request (proxy.ts).
+ * Transport: Node's own fetch (undici inside Node, nothing to load) for direct connections; the undici
+ * package, loaded only when a request goes through a proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, per
+ * request, proxy.ts), because Node's fetch has no proxy support of its own.
  */
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { NetworkError, ResponseError } from './errors.js'
 import type { Logger } from './logger.js'
 import { silentLogger } from './logger.js'
-import { ProxyRouter } from './proxy.js'
+import { proxyFor } from './proxy.js'
 
 export interface HttpClientOptions {
   /** Epoch ms after which no request is started and running ones are cut. */
@@ -21,8 +23,10 @@ export interface HttpClientOptions {
   retryBaseMs?: number
   /** Longest Retry-After we are willing to wait. */
   maxRetryAfterMs?: number
-  /** A fixed dispatcher (tests); by default one is chosen per URL from the proxy environment. */
+  /** A fixed undici dispatcher (tests); by default the transport is chosen per URL (see transportFor). */
   dispatcher?: Dispatcher
+  /** A fixed transport (tests). */
+  transport?: Transport
   logger?: Logger
   userAgent?: string
 }
@@ -57,11 +61,37 @@ const RETRY_ERROR_CODES = new Set([
 ])
 const MAX_REDIRECTS = 3
 
-let sharedRouter: ProxyRouter | undefined
-/** One proxy router per process, created on first use. */
-function defaultDispatcher(url: URL): Dispatcher {
-  sharedRouter ??= new ProxyRouter(process.env)
-  return sharedRouter.dispatcherFor(url)
+export interface TransportRequest {
+  url: URL
+  method: string
+  headers: Record<string, string>
+  signal: AbortSignal
+  timeoutMs: number
+  maxBodyBytes: number
+  /** For error messages: "whoami (GET https://host/-/whoami)". */
+  where: string
+}
+export interface TransportResponse {
+  status: number
+  headers: Record<string, string>
+  text: string
+}
+export type Transport = (request: TransportRequest) => Promise<TransportResponse>
+
+/** Direct connections: Node's built-in fetch, redirects left to us. */
+export const fetchTransport: Transport = async ({ url, method, headers, signal, maxBodyBytes, where }) => {
+  const response = await fetch(url, { method, headers, signal, redirect: 'manual' })
+  const text = await readCapped(response.body ?? [], maxBodyBytes, where, response.status, () => void response.body?.cancel().catch(() => {}))
+  const flat: Record<string, string> = {}
+  response.headers.forEach((value, name) => (flat[name.toLowerCase()] = value))
+  return { status: response.status, headers: flat, text }
+}
+
+/** Picks the transport for a URL: the undici package only when a proxy applies (or a test fixes a dispatcher). */
+async function transportFor(url: URL, dispatcher: Dispatcher | undefined): Promise<Transport> {
+  if (!dispatcher && !proxyFor(url, process.env)) return fetchTransport
+  const { undiciTransport } = await import('./http-undici.js')
+  return undiciTransport(dispatcher)
 }
 
 export class HttpClient {
@@ -161,16 +191,17 @@ export class HttpClient {
       }, timeoutMs)
     })
     const attempt = async (): Promise<HttpResponse> => {
-      const response = await request(url, {
+      const transport = this.options.transport ?? (await transportFor(url, this.options.dispatcher))
+      const response = await transport({
+        url,
         method: opts.method ?? 'GET',
         headers: { 'user-agent': this.options.userAgent ?? 'setup-npm-auth', ...opts.headers },
-        dispatcher: this.options.dispatcher ?? defaultDispatcher(url),
         signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        timeoutMs,
+        maxBodyBytes: this.maxBodyBytes,
+        where,
       })
-      const text = await readCapped(response.body, this.maxBodyBytes, where, response.statusCode)
-      return { status: response.statusCode, headers: flattenHeaders(response.headers), text, url }
+      return { ...response, url }
     }
     try {
       const pending = attempt()
@@ -208,13 +239,14 @@ function errorCode(error: unknown): string | undefined {
   return undefined
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }, max: number, where: string, status: number): Promise<string> {
-  const chunks: Buffer[] = []
+/** Reads a body up to `max` bytes; past that it stops reading (cancel) and fails: memory stays flat. */
+export async function readCapped(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, max: number, where: string, status: number, cancel: () => void): Promise<string> {
+  const chunks: Uint8Array[] = []
   let size = 0
   for await (const chunk of body) {
-    size += chunk.length
+    size += chunk.byteLength
     if (size > max) {
-      body.destroy()
+      cancel()
       throw new ResponseError(`${where}: the answer (HTTP ${status}) is larger than ${Math.round(max / 1024)} KiB; it was cut off. The URL is probably not an npm registry endpoint.`, status)
     }
     chunks.push(chunk)
@@ -222,7 +254,7 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): 
   return Buffer.concat(chunks).toString('utf8')
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue

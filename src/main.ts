@@ -2,7 +2,7 @@
  * The runner shell: read inputs → decide → act → report. The only place (with post.ts and
  * core-runner.ts) that talks to @actions/core, and the only place that fails the step.
  */
-import * as core from '@actions/core'
+import * as core from './runner-commands.js'
 import { resolve } from 'node:path'
 import { worst, type Finding, type Status } from './assess.js'
 import { chooseAuth } from './auth-choice.js'
@@ -16,6 +16,7 @@ import type { Runner } from './runner.js'
 import { setUpNpmrc } from './setup-npmrc.js'
 import { renderSummary, type SummaryData } from './summary.js'
 import { checkToken, type TokenReport } from './token-check.js'
+import { severityOf, syncIssue, type TokenState } from './issue.js'
 
 export const OUTPUT_NAMES = [
   'auth-method',
@@ -29,6 +30,7 @@ export const OUTPUT_NAMES = [
   'registry-url',
   'packages',
   'provenance',
+  'issue-number',
 ] as const
 type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>
 
@@ -51,7 +53,7 @@ export async function run(): Promise<void> {
     outputs['registry-url'] = registry.href
     Object.assign(summary, { registry, registrySource: source })
 
-    const auth = chooseAuth(settings.auth, settings.token, runner.env)
+    const auth = chooseAuth(settings.auth, settings.token, runner.env, settings.mode)
     outputs['auth-method'] = auth.method
     Object.assign(summary, { authMethod: auth.method, authReason: auth.reason })
     runner.info(`Authentication: ${auth.method} (${auth.reason})`)
@@ -96,10 +98,22 @@ export async function run(): Promise<void> {
       if (outcome.exportValue !== undefined) exportValue = outcome.exportValue
       authLine = exportValue !== undefined || (!!settings.token && !settings.exportToken)
     } else {
-      const tokenReport = await runner.group('Token', () => inspectToken(settings, http, registry, isPublicRegistry, summary))
-      recordToken(outputs, summary, tokenReport)
-      tokenReport.findings.forEach((f) => report(runner, summary, f))
-      status = worst(tokenReport.status, ...auth.findings.map((f): Status => (f.level === 'notice' ? 'ok' : f.level)))
+      let rejection: TokenRejectedError | undefined
+      const tokenReport = await runner.group('Token', () => inspectToken(settings, http, registry, isPublicRegistry)).catch((error: unknown) => {
+        if (!(error instanceof TokenRejectedError)) throw error
+        rejection = error
+        summary.findings.push({ level: 'error', title: 'npm token rejected', message: error.message })
+        return undefined
+      })
+      if (tokenReport) {
+        recordToken(outputs, summary, tokenReport)
+        tokenReport.findings.forEach((f) => report(runner, summary, f))
+      }
+      status = rejection ? 'error' : worst(tokenReport!.status, ...auth.findings.map((f): Status => (f.level === 'notice' ? 'ok' : f.level)))
+      if (settings.openIssue) {
+        outputs['issue-number'] = await runner.group('Issue', () => manageIssue(runner, settings, registry, summary, status, !!rejection, tokenReport))
+      }
+      if (rejection) throw rejection
     }
 
     if (settings.mode === 'setup' && status !== 'error') {
@@ -123,24 +137,64 @@ function report(runner: Runner, summary: SummaryData, finding: Finding): void {
   runner.annotate(finding)
 }
 
-async function inspectToken(settings: Settings, http: HttpClient, registry: URL, isPublicRegistry: boolean, summary: SummaryData): Promise<TokenReport> {
-  try {
-    return await checkToken({
-      http,
-      registry,
-      token: settings.token,
-      mode: settings.mode,
-      warnDays: settings.warnDays,
-      failDays: settings.failDays,
-      expiresOn: settings.expiresOn,
-      isPublicRegistry,
-      runnerEnvironment: process.env.RUNNER_ENVIRONMENT,
-      now: new Date(),
-    })
-  } catch (error) {
-    if (error instanceof TokenRejectedError) summary.findings.push({ level: 'error', title: 'npm token rejected', message: error.message })
-    throw error
+/** Check mode's issue: opened, updated, or closed to match the token's state. Returns its number or ''. */
+async function manageIssue(
+  runner: Runner,
+  settings: Settings,
+  registry: URL,
+  summary: SummaryData,
+  status: Status,
+  rejected: boolean,
+  tokenReport: TokenReport | undefined,
+): Promise<string> {
+  if (settings.mode !== 'check') {
+    runner.warning('open-issue only acts in mode: check (a scheduled check job); ignored in mode: setup.', 'open-issue ignored')
+    return ''
   }
+  const now = new Date()
+  const state: TokenState = {
+    registry,
+    severity: severityOf(status, rejected, tokenReport?.expiresAt, now),
+    daysLeft: tokenReport?.daysLeft,
+    expiresAt: tokenReport?.expiresAt,
+    report: renderSummary({ ...summary, status, failure: undefined }),
+  }
+  const { createGitHubIssuesApi } = await import('./github-issues.js')
+  const api = await createGitHubIssuesApi(settings.githubToken, runner.env.GITHUB_REPOSITORY)
+  const runUrl = runner.env.GITHUB_SERVER_URL && runner.env.GITHUB_REPOSITORY && runner.env.GITHUB_RUN_ID
+    ? `${runner.env.GITHUB_SERVER_URL}/${runner.env.GITHUB_REPOSITORY}/actions/runs/${runner.env.GITHUB_RUN_ID}`
+    : undefined
+  const action = await syncIssue(api, settings.issueLabel, state, runUrl)
+  switch (action.kind) {
+    case 'none':
+      runner.info('Token healthy and no open issue: nothing to do.')
+      return ''
+    case 'opened':
+      runner.info(`Opened issue #${action.number}.`)
+      break
+    case 'updated':
+      runner.info(`Updated issue #${action.number}${action.commented ? ' and commented (worse than before)' : ' (no comment: not worse than before)'}.`)
+      break
+    case 'closed':
+      runner.info(`Closed issue #${action.number}: the token is healthy again.`)
+      break
+  }
+  return String(action.number)
+}
+
+async function inspectToken(settings: Settings, http: HttpClient, registry: URL, isPublicRegistry: boolean): Promise<TokenReport> {
+  return checkToken({
+    http,
+    registry,
+    token: settings.token,
+    mode: settings.mode,
+    warnDays: settings.warnDays,
+    failDays: settings.failDays,
+    expiresOn: settings.expiresOn,
+    isPublicRegistry,
+    runnerEnvironment: process.env.RUNNER_ENVIRONMENT,
+    now: new Date(),
+  })
 }
 
 function recordToken(outputs: Outputs, summary: SummaryData, report: TokenReport): void {
@@ -167,10 +221,10 @@ async function finish(outputs: Outputs, summary: SummaryData, status: Status): P
   summary.status = status
   for (const name of OUTPUT_NAMES) core.setOutput(name, outputs[name])
   // Error findings were already printed as annotations; a thrown failure is printed by setFailed.
-  if (status === 'error' && !summary.failure) process.exitCode = core.ExitCode.Failure
+  if (status === 'error' && !summary.failure) process.exitCode = 1
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {
-      await core.summary.addRaw(renderSummary(summary)).write()
+      await core.appendSummary(renderSummary(summary))
     } catch (e) {
       core.warning(`Could not write the job summary: ${describeError(e)}`)
     }

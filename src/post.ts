@@ -2,7 +2,7 @@
  * Post step: takes back what the main step wrote. A file it created is removed; a file it merged into
  * gets our block removed and the lines it displaced put back, so it is as it was before.
  */
-import * as core from '@actions/core'
+import * as core from './runner-commands.js'
 import { rmSync } from 'node:fs'
 import { describeError } from './errors.js'
 import { readExisting, restoreNpmrc, writeFileAtomic } from './npmrc.js'

@@ -1,9 +1,8 @@
 /**
  * Proxy selection from the environment, as curl and npm read it: HTTPS_PROXY / HTTP_PROXY (either
  * case) by the target's scheme, NO_PROXY entries (`*`, `host`, `.domain`, `domain`, `host:port`)
- * bypassing it. One dispatcher per proxy, reused.
+ * bypassing it. Pure: the dispatchers live in http-undici.ts, loaded only when a proxy applies.
  */
-import { Agent, ProxyAgent, type Dispatcher } from 'undici'
 
 function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return env[name.toLowerCase()] || env[name.toUpperCase()] || undefined
@@ -30,22 +29,4 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv): string | undefined {
   const proxy = url.protocol === 'https:' ? envValue(env, 'https_proxy') : envValue(env, 'http_proxy')
   if (!proxy || bypassesProxy(url, envValue(env, 'no_proxy'))) return undefined
   return proxy
-}
-
-export class ProxyRouter {
-  private direct: Agent | undefined
-  private readonly proxies = new Map<string, ProxyAgent>()
-
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
-
-  dispatcherFor(url: URL): Dispatcher {
-    const proxy = proxyFor(url, this.env)
-    if (!proxy) return (this.direct ??= new Agent())
-    let agent = this.proxies.get(proxy)
-    if (!agent) {
-      agent = new ProxyAgent({ uri: proxy })
-      this.proxies.set(proxy, agent)
-    }
-    return agent
-  }
 }

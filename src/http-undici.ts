@@ -1,0 +1,45 @@
+/**
+ * The proxy transport: the undici package (ProxyAgent, tunnelling with CONNECT). Imported lazily by
+ * http.ts only when a request goes through a proxy, so a direct run never loads it.
+ */
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
+import { flattenHeaders, readCapped, type Transport } from './http.js'
+import { proxyFor } from './proxy.js'
+
+/** One dispatcher per proxy URL (and one direct), reused across requests. */
+export class ProxyRouter {
+  private direct: Agent | undefined
+  private readonly proxies = new Map<string, ProxyAgent>()
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  dispatcherFor(url: URL): Dispatcher {
+    const proxy = proxyFor(url, this.env)
+    if (!proxy) return (this.direct ??= new Agent())
+    let agent = this.proxies.get(proxy)
+    if (!agent) {
+      agent = new ProxyAgent({ uri: proxy })
+      this.proxies.set(proxy, agent)
+    }
+    return agent
+  }
+}
+
+
+let router: ProxyRouter | undefined
+
+export function undiciTransport(fixed?: Dispatcher): Transport {
+  return async ({ url, method, headers, signal, timeoutMs, maxBodyBytes, where }) => {
+    router ??= new ProxyRouter(process.env)
+    const response = await request(url, {
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      dispatcher: fixed ?? router.dispatcherFor(url),
+      signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    })
+    const text = await readCapped(response.body, maxBodyBytes, where, response.statusCode, () => response.body.destroy())
+    return { status: response.statusCode, headers: flattenHeaders(response.headers), text }
+  }
+}
