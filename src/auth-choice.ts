@@ -15,7 +15,7 @@ export interface AuthDecision {
 
 export const PERMISSION_SNIPPET = 'permissions:\n  contents: read\n  id-token: write'
 
-export function chooseAuth(auth: AuthChoice, token: string, env: NodeJS.ProcessEnv): AuthDecision {
+export function chooseAuth(auth: AuthChoice, token: string, env: NodeJS.ProcessEnv, mode: 'setup' | 'check' = 'setup'): AuthDecision {
   const available = oidcAvailable(env)
   const selfHosted = env.RUNNER_ENVIRONMENT === 'self-hosted'
   const noOidc = `this job has no OIDC (ACTIONS_ID_TOKEN_REQUEST_URL is not set). Grant it to the job (or workflow):\n${PERMISSION_SNIPPET}`
@@ -30,6 +30,8 @@ export function chooseAuth(auth: AuthChoice, token: string, env: NodeJS.ProcessE
     if (selfHosted) throw new ActionError(`auth is oidc but ${selfHostedText}. Use a GitHub-hosted runner, or auth: token with a granular token.`)
     return { method: 'oidc', reason: 'auth: oidc', findings: [] }
   }
+  // A scheduled check exists to watch a token: with one given, check it even if the job could mint ID tokens.
+  if (mode === 'check' && token) return { method: 'token', reason: 'auth: auto in check mode with a token given', findings: [] }
   if (available && !selfHosted) return { method: 'oidc', reason: 'auth: auto and the job has id-token: write', findings: [] }
   if (available && selfHosted) {
     if (token) {

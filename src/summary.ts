@@ -62,5 +62,23 @@ export function renderSummary(data: SummaryData): string {
     lines.push('', '### Findings', '')
     for (const finding of shown) lines.push(`- **${cell(finding.title)}** (${finding.level}): ${cell(finding.message)}`)
   }
+  if (data.status !== 'ok' && data.authMethod === 'token' && data.registry) lines.push('', ...whatToDo(data.registry))
   return lines.join('\n') + '\n'
+}
+
+/** The steps a maintainer follows when the token needs attention. */
+export function whatToDo(registry: URL): string[] {
+  return [
+    '### What to do',
+    '',
+    `**Rotate the token** for ${registry.host}:`,
+    '1. On the registry website open Access Tokens → Generate New Token → **Granular Access Token**.',
+    '2. Give it read and write access to exactly the packages this repository publishes, an expiry that fits your rotation schedule' +
+      ' (npm caps write tokens at 90 days), and "Bypass two-factor authentication" if CI publishes with it.',
+    '3. Update the repository secret that holds it (Settings → Secrets and variables → Actions, or `gh secret set NPM_TOKEN`).',
+    '4. Revoke the old token, then re-run this check: it closes its issue once the token is healthy.',
+    '',
+    '**Or move to trusted publishing** and have no token to rotate: add a trusted publisher (GitHub Actions, this repository and' +
+      ' workflow file) in each package\'s settings, give the publishing job `permissions: id-token: write`, and drop the token input.',
+  ]
 }
