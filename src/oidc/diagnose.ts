@@ -34,6 +34,21 @@ export function repositoryFromUrl(url: string): string | undefined {
   }
 }
 
+/**
+ * package.json `repository` against the repository the job runs in (from the ID token): the problem,
+ * worded for the user, when it provably differs or is missing; undefined when it matches or is unknown.
+ */
+export function localRepositoryProblem(repositoryUrl: string | undefined, packageDir: string | undefined, repo: string | undefined): string | undefined {
+  if (!repo) return undefined
+  if (repositoryUrl !== undefined) {
+    const declared = repositoryFromUrl(repositoryUrl)
+    if (declared?.toLowerCase() === repo.toLowerCase()) return undefined
+    return `Checked locally: package.json${packageDir ? ` in ${packageDir}` : ''} declares repository ${JSON.stringify(repositoryUrl)}, but this job runs in ${repo}. npm requires repository.url to be this repository (https://github.com/${repo}); fix package.json.`
+  }
+  if (!packageDir) return undefined
+  return `Checked locally: package.json in ${packageDir} has no repository field; npm requires repository.url to be https://github.com/${repo} for trusted publishing.`
+}
+
 export interface Diagnosis {
   /** One paragraph: what failed, where. */
   headline: string
@@ -52,14 +67,8 @@ export function diagnoseExchangeFailure(input: DiagnosisInput): Diagnosis {
   const publisher = `owner ${claims.repositoryOwner ?? repo?.split('/')[0] ?? '?'}, repository ${repo?.split('/')[1] ?? '?'}, workflow ${file ?? '?'}, environment ${claims.environment ?? '(none)'}`
 
   // A local mismatch we can prove beats every guess: list it first.
-  const declared = input.repositoryUrl ? repositoryFromUrl(input.repositoryUrl) : undefined
-  if (repo && input.repositoryUrl !== undefined && declared?.toLowerCase() !== repo.toLowerCase()) {
-    causes.push(
-      `Checked locally: package.json${input.packageDir ? ` in ${input.packageDir}` : ''} declares repository ${JSON.stringify(input.repositoryUrl)}, but this job runs in ${repo}. npm requires repository.url to be this repository (https://github.com/${repo}); fix package.json.`,
-    )
-  } else if (repo && input.packageDir && input.repositoryUrl === undefined) {
-    causes.push(`package.json${` in ${input.packageDir}`} has no repository field; npm requires repository.url to be https://github.com/${repo} for trusted publishing.`)
-  }
+  const local = localRepositoryProblem(input.repositoryUrl, input.packageDir, repo)
+  if (local) causes.push(local)
 
   if (status === 401 || status === 403) {
     causes.push(

@@ -6,11 +6,12 @@ import { worst, type Finding, type Status } from '../assess.js'
 import { ActionError, TokenRejectedError, describeError } from '../errors.js'
 import type { HttpClient } from '../http.js'
 import { findNpmOnPath } from '../npm-config.js'
-import { packagesToCheck } from '../packages.js'
+import { packagesToCheck, type LocalPackage } from '../packages.js'
 import type { Runner } from '../runner.js'
 import { versionAtLeast } from '../semver.js'
 import { checkToken, type TokenReport } from '../token-check.js'
 import { describeClaims } from './claims.js'
+import { localRepositoryProblem } from './diagnose.js'
 import { oidcEnvironment } from './exchange.js'
 import { preflight, type PreflightReport } from './preflight.js'
 
@@ -86,6 +87,7 @@ export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
     }
   }
   const allOk = report.results.every((r) => r.ok)
+  findings.push(...repositoryFindings(report, packages))
 
   let exportValue: string | undefined
   let exportExpiresAt: Date | undefined
@@ -116,6 +118,32 @@ export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
 
   const status = worst(...findings.map((f): Status => (f.level === 'notice' ? 'ok' : f.level)))
   return { preflight: report, status, findings, npmVersion, exportValue, exportExpiresAt, tokenReport, provenance }
+}
+
+/**
+ * An exchange can succeed while package.json names another repository (or none): npm's exchange does not
+ * look at package.json, but the registry refuses a provenance publish whose repository.url differs from
+ * the repository in the provenance (E422), and npm turns provenance on by itself for public repositories.
+ */
+function repositoryFindings(report: PreflightReport, packages: readonly LocalPackage[]): Finding[] {
+  const provenance = report.claims.repositoryVisibility === 'public'
+  const findings: Finding[] = []
+  for (const result of report.results) {
+    if (!result.ok) continue // a failed exchange's diagnosis already lists this first
+    const pkg = packages.find((p) => p.name === result.name)
+    const problem = localRepositoryProblem(pkg?.repositoryUrl, pkg?.dir, report.claims.repository)
+    if (!problem) continue
+    findings.push({
+      level: provenance ? 'error' : 'warning',
+      title: `package.json repository does not match for ${result.name}`,
+      message:
+        `The registry exchanged the ID token for ${result.name}, but publishing it will likely fail. ${problem}\n` +
+        (provenance
+          ? 'This repository is public, so npm turns on provenance for public packages, and the registry refuses (E422) a provenance publish whose package.json repository.url is not the repository the provenance names.'
+          : 'This repository is not public, so npm does not turn on provenance by itself; with provenance the registry refuses (E422) a package.json repository.url that is not the repository the provenance names.'),
+    })
+  }
+  return findings
 }
 
 /** Checks (and with upgrade-npm, upgrades) the npm on PATH. Returns its version, undefined when none. */
