@@ -30,6 +30,10 @@ export interface TokenState {
   severity: Severity
   daysLeft: number | undefined
   expiresAt: Date | undefined
+  /** The leading non-expiry finding (read-only, classic token, …), for the title when expiry is not the problem. */
+  cause?: string
+  /** Expiry (warn-days / fail-days) is among the problems. */
+  expiryIsTheCause?: boolean
   /** The job summary Markdown (table + what to do); never holds a token. */
   report: string
 }
@@ -55,7 +59,8 @@ export function issueTitle(state: TokenState): string {
     case 'expired':
       return `${where} expired`
     default:
-      return state.daysLeft === undefined ? `${where} needs attention` : `${where} expires in ${state.daysLeft} day${state.daysLeft === 1 ? '' : 's'}`
+      if ((state.expiryIsTheCause ?? true) && state.daysLeft !== undefined) return `${where} expires in ${state.daysLeft} day${state.daysLeft === 1 ? '' : 's'}`
+      return state.cause ? `${where} needs attention: ${state.cause}` : `${where} needs attention`
   }
 }
 

@@ -95,14 +95,18 @@ export async function run(): Promise<void> {
       }
       status = outcome.status
       // Under OIDC a credential line is written only when a usable token will be in the env.
-      if (outcome.exportValue !== undefined) exportValue = outcome.exportValue
-      authLine = exportValue !== undefined || (!!settings.token && !settings.exportToken)
+      // A token given alongside OIDC is exported only once the registry accepted it: a dead token in
+      // the env is what npm falls back to when its own exchange fails, and breaks installs with E401.
+      const tokenVerified = outcome.tokenReport !== undefined
+      exportValue = outcome.exportValue ?? (tokenVerified ? exportValue : undefined)
+      authLine = exportValue !== undefined || (tokenVerified && !settings.exportToken)
     } else {
       let rejection: TokenRejectedError | undefined
       const tokenReport = await runner.group('Token', () => inspectToken(settings, http, registry, isPublicRegistry)).catch((error: unknown) => {
         if (!(error instanceof TokenRejectedError)) throw error
         rejection = error
-        summary.findings.push({ level: 'error', title: 'npm token rejected', message: error.message })
+        // Reported now, so it stands even if the issue step below fails too.
+        report(runner, summary, { level: 'error', title: 'npm token rejected', message: error.message })
         return undefined
       })
       if (tokenReport) {
@@ -113,7 +117,6 @@ export async function run(): Promise<void> {
       if (settings.openIssue) {
         outputs['issue-number'] = await runner.group('Issue', () => manageIssue(runner, settings, registry, summary, status, !!rejection, tokenReport))
       }
-      if (rejection) throw rejection
     }
 
     if (settings.mode === 'setup' && status !== 'error') {
@@ -125,6 +128,7 @@ export async function run(): Promise<void> {
     }
     await finish(outputs, summary, status)
   } catch (error) {
+    // Findings already printed (e.g. a rejected token) stay; this adds the failure that stopped the step.
     summary.failure = describeError(error)
     await finish(outputs, summary, 'error')
     core.setFailed(summary.failure)
@@ -157,6 +161,8 @@ async function manageIssue(
     severity: severityOf(status, rejected, tokenReport?.expiresAt, now),
     daysLeft: tokenReport?.daysLeft,
     expiresAt: tokenReport?.expiresAt,
+    cause: tokenReport?.findings.find((f) => f.level !== 'notice' && !f.title.startsWith('npm token expire'))?.title,
+    expiryIsTheCause: tokenReport?.findings.some((f) => f.level !== 'notice' && f.title.startsWith('npm token expire')) ?? false,
     report: renderSummary({ ...summary, status, failure: undefined }),
   }
   const { createGitHubIssuesApi } = await import('./github-issues.js')

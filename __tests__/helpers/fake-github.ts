@@ -1,0 +1,399 @@
+// A loopback stand-in for the slice of the GitHub REST API that check mode's issue talks to, so the
+// real Octokit client in the built action runs against it (GITHUB_API_URL=http://127.0.0.1:PORT):
+// in-memory issues (and pull requests, which GitHub returns from the same list) per repository,
+// token auth with a configurable read-only token, Link-header pagination with a small configurable
+// page size, fault injection, and a record of every request. node:http only, no framework.
+import http from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+
+export interface FakeComment {
+  id: number
+  body: string
+  created_at: string
+}
+
+export interface FakeIssue {
+  number: number
+  title: string
+  body: string | null
+  state: 'open' | 'closed'
+  state_reason: 'completed' | 'not_planned' | 'reopened' | 'duplicate' | null
+  labels: string[]
+  comments: FakeComment[]
+  /** True for a pull request (GitHub lists those among issues, with a `pull_request` object). */
+  pullRequest: boolean
+  created_at: string
+  updated_at: string
+  closed_at: string | null
+}
+
+export type GitHubFault =
+  | { status: number; body?: string | object; headers?: Record<string, string> }
+  | { hang: true }
+  | { reset: true }
+  | { delayMs: number }
+
+export interface GitHubRequest {
+  method: string
+  /** Path and query exactly as received. */
+  path: string
+  headers: http.IncomingHttpHeaders
+  /** Body as UTF-8 text ('' when none). */
+  body: string
+  /** The body parsed as JSON (undefined when empty or not JSON). */
+  json: any
+  /** The HTTP status we answered with (undefined when we never answered: hang / reset). */
+  status?: number
+}
+
+export interface FakeGitHubOptions {
+  /** The token with issues: write. Required. */
+  token: string
+  /** A token that may read but whose writes answer 403 "Resource not accessible by integration". */
+  readOnlyToken?: string
+  /** Most items per list page whatever per_page asks (default 100, GitHub's maximum). */
+  pageSize?: number
+}
+
+export interface FakeGitHub {
+  /** 'http://127.0.0.1:PORT' — what GITHUB_API_URL gets (GHES-style API root without /api/v3 is fine for Octokit). */
+  url: string
+  port: number
+  /** Every request received, in order. */
+  requests: GitHubRequest[]
+  /** The requests that change something (anything but GET/HEAD). */
+  writes(): GitHubRequest[]
+  /** Issues and pull requests of 'owner/repo', by number. */
+  issues(repo: string): FakeIssue[]
+  issue(repo: string, number: number): FakeIssue | undefined
+  /** Labels that exist in 'owner/repo'. */
+  labels(repo: string): string[]
+  /** Adds an issue (or, with pullRequest: true, a pull request) directly, as if made earlier. */
+  seed(repo: string, issue: Partial<Omit<FakeIssue, 'number' | 'comments'>> & { comments?: string[] }): FakeIssue
+  /** Queue faults for requests whose `METHOD /path?query` contains the string / matches the RegExp; one is consumed per matching request. */
+  fault(matcher: string | RegExp, ...faults: GitHubFault[]): void
+  pendingFaults(): number
+  /** Every text the action sent to GitHub (request bodies and query strings), for leak checks. */
+  receivedText(): string
+  stop(): Promise<void>
+}
+
+interface RepoData {
+  issues: Map<number, FakeIssue>
+  labels: Set<string>
+  next: number
+  nextCommentId: number
+}
+
+interface QueuedFault {
+  matcher: string | RegExp
+  fault: GitHubFault
+}
+
+const DOCS = 'https://docs.github.com/rest'
+
+export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitHub> {
+  if (!opts.token) throw new Error('startFakeGitHub: token is required')
+  const pageSize = Math.max(1, opts.pageSize ?? 100)
+  const repos = new Map<string, RepoData>()
+  const requests: GitHubRequest[] = []
+  const faults: QueuedFault[] = []
+  const sockets = new Set<Socket>()
+  let origin = ''
+  let clock = Date.parse('2020-01-01T00:00:00Z')
+  // Strictly increasing timestamps, so "created" order is well defined even within one millisecond.
+  const stamp = () => new Date((clock = Math.max(clock + 1000, Date.now()))).toISOString()
+
+  function repoData(fullName: string): RepoData {
+    let data = repos.get(fullName)
+    if (!data) {
+      data = { issues: new Map(), labels: new Set(), next: 1, nextCommentId: 1 }
+      repos.set(fullName, data)
+    }
+    return data
+  }
+
+  function issueJson(fullName: string, issue: FakeIssue): Record<string, unknown> {
+    const html = `https://github.invalid/${fullName}/${issue.pullRequest ? 'pull' : 'issues'}/${issue.number}`
+    return {
+      id: 1000 + issue.number,
+      node_id: `I_${issue.number}`,
+      url: `${origin}/repos/${fullName}/issues/${issue.number}`,
+      html_url: html,
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      state_reason: issue.state_reason,
+      locked: false,
+      user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+      labels: issue.labels.map((name, i) => ({ id: i + 1, name, color: 'ededed', default: false, description: null })),
+      assignees: [],
+      comments: issue.comments.length,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+      closed_at: issue.closed_at,
+      ...(issue.pullRequest ? { pull_request: { url: `${origin}/repos/${fullName}/pulls/${issue.number}`, html_url: html } } : {}),
+    }
+  }
+
+  function seed(fullName: string, partial: Partial<Omit<FakeIssue, 'number' | 'comments'>> & { comments?: string[] }): FakeIssue {
+    const data = repoData(fullName)
+    const created = partial.created_at ?? stamp()
+    const issue: FakeIssue = {
+      number: data.next++,
+      title: partial.title ?? 'Seeded issue',
+      body: partial.body === undefined ? '' : partial.body,
+      state: partial.state ?? 'open',
+      state_reason: partial.state_reason ?? null,
+      labels: partial.labels ?? [],
+      comments: (partial.comments ?? []).map((body) => ({ id: data.nextCommentId++, body, created_at: created })),
+      pullRequest: partial.pullRequest ?? false,
+      created_at: created,
+      updated_at: partial.updated_at ?? created,
+      closed_at: partial.closed_at ?? (partial.state === 'closed' ? created : null),
+    }
+    for (const label of issue.labels) data.labels.add(label)
+    data.issues.set(issue.number, issue)
+    return issue
+  }
+
+  // ---- responses -----------------------------------------------------------------------------
+
+  function send(res: http.ServerResponse, record: GitHubRequest, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    record.status = status
+    const text = body === undefined ? '' : JSON.stringify(body)
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      'x-github-media-type': 'github.v3; format=json',
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4999',
+      ...headers,
+    })
+    res.end(text)
+  }
+
+  const error = (res: http.ServerResponse, record: GitHubRequest, status: number, message: string, extra: object = {}) =>
+    send(res, record, status, { message, documentation_url: DOCS, status: String(status), ...extra })
+
+  type Access = 'none' | 'read' | 'write'
+  function access(req: http.IncomingMessage): Access {
+    const m = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')
+    if (!m) return 'none'
+    if (m[1] === opts.token) return 'write'
+    if (opts.readOnlyToken && m[1] === opts.readOnlyToken) return 'read'
+    return 'none'
+  }
+
+  // ---- faults --------------------------------------------------------------------------------
+
+  function takeFault(key: string): GitHubFault | undefined {
+    const idx = faults.findIndex(({ matcher }) => {
+      if (typeof matcher === 'string') return key.includes(matcher)
+      matcher.lastIndex = 0
+      return matcher.test(key)
+    })
+    return idx < 0 ? undefined : faults.splice(idx, 1)[0].fault
+  }
+
+  async function applyFault(fault: GitHubFault, req: http.IncomingMessage, res: http.ServerResponse, record: GitHubRequest): Promise<boolean> {
+    if ('delayMs' in fault) {
+      await new Promise((r) => setTimeout(r, fault.delayMs))
+      return false
+    }
+    if ('hang' in fault) return true // never answers; stop() destroys the socket
+    if ('reset' in fault) {
+      const sock = req.socket as Socket & { resetAndDestroy?: () => void }
+      if (typeof sock.resetAndDestroy === 'function') sock.resetAndDestroy()
+      else sock.destroy()
+      return true
+    }
+    const body = fault.body === undefined ? { message: `injected ${fault.status}`, documentation_url: DOCS } : fault.body
+    if (typeof body === 'string') {
+      record.status = fault.status
+      res.writeHead(fault.status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), ...fault.headers })
+      res.end(body)
+    } else {
+      send(res, record, fault.status, body, fault.headers)
+    }
+    return true
+  }
+
+  // ---- routes --------------------------------------------------------------------------------
+
+  function list(res: http.ServerResponse, record: GitHubRequest, fullName: string, params: URLSearchParams): void {
+    const state = params.get('state') ?? 'open'
+    const wanted = (params.get('labels') ?? '')
+      .split(',')
+      .map((l) => l.trim())
+      .filter(Boolean)
+    const direction = params.get('direction') ?? 'desc'
+    const all = [...repoData(fullName).issues.values()]
+      .filter((i) => state === 'all' || i.state === state)
+      .filter((i) => wanted.every((w) => i.labels.some((l) => l.toLowerCase() === w.toLowerCase())))
+      // GitHub's default: sort=created, direction=desc (newest first).
+      .sort((a, b) => (direction === 'asc' ? 1 : -1) * (a.created_at.localeCompare(b.created_at) || a.number - b.number))
+    const perPage = Math.min(Math.max(1, Number(params.get('per_page')) || 30), pageSize)
+    const page = Math.max(1, Number(params.get('page')) || 1)
+    const last = Math.max(1, Math.ceil(all.length / perPage))
+    const items = all.slice((page - 1) * perPage, page * perPage)
+    const pageUrl = (p: number) => {
+      const q = new URLSearchParams(params)
+      q.set('page', String(p))
+      return `${origin}/repos/${fullName}/issues?${q.toString()}`
+    }
+    const links: string[] = []
+    if (page < last) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(last)}>; rel="last"`)
+    if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(page - 1)}>; rel="prev"`)
+    send(
+      res,
+      record,
+      200,
+      items.map((i) => issueJson(fullName, i)),
+      links.length ? { link: links.join(', ') } : {},
+    )
+  }
+
+  function handleRoute(req: http.IncomingMessage, res: http.ServerResponse, record: GitHubRequest): void {
+    const method = req.method ?? 'GET'
+    const parsed = new URL(record.path, 'http://placeholder')
+    const m = /^\/repos\/([^/]+)\/([^/]+)\/issues(?:\/(\d+)(\/comments)?)?\/?$/.exec(parsed.pathname)
+    const who = access(req)
+    if (who === 'none') return error(res, record, 401, 'Bad credentials')
+    if (!m) return error(res, record, 404, 'Not Found')
+    const fullName = `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}`
+    const number = m[3] === undefined ? undefined : Number(m[3])
+    const isComments = m[4] !== undefined
+    const writing = method !== 'GET' && method !== 'HEAD'
+    if (writing && who !== 'write') return error(res, record, 403, 'Resource not accessible by integration')
+    const data = repoData(fullName)
+    const payload = record.json
+    if (writing && (payload === undefined || typeof payload !== 'object' || payload === null)) {
+      return error(res, record, 400, 'Problems parsing JSON')
+    }
+
+    if (number === undefined) {
+      if (method === 'GET') return list(res, record, fullName, parsed.searchParams)
+      if (method === 'POST') {
+        if (typeof payload.title !== 'string' || payload.title === '') {
+          return error(res, record, 422, 'Validation Failed', { errors: [{ resource: 'Issue', code: 'missing_field', field: 'title' }] })
+        }
+        const labels = Array.isArray(payload.labels) ? payload.labels.map((l: unknown) => (typeof l === 'string' ? l : (l as { name: string }).name)) : []
+        // Labels that do not exist yet are created with the issue (GitHub does this for writers).
+        const issue = seed(fullName, { title: payload.title, body: typeof payload.body === 'string' ? payload.body : null, labels })
+        return send(res, record, 201, issueJson(fullName, issue), { location: `${origin}/repos/${fullName}/issues/${issue.number}` })
+      }
+      return error(res, record, 404, 'Not Found')
+    }
+
+    const issue = data.issues.get(number)
+    if (!issue) return error(res, record, 404, 'Not Found')
+    if (isComments) {
+      if (method === 'GET') return send(res, record, 200, issue.comments)
+      if (method === 'POST') {
+        if (typeof payload.body !== 'string' || payload.body === '') {
+          return error(res, record, 422, 'Validation Failed', { errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }] })
+        }
+        const comment: FakeComment = { id: data.nextCommentId++, body: payload.body, created_at: stamp() }
+        issue.comments.push(comment)
+        issue.updated_at = comment.created_at
+        return send(res, record, 201, { ...comment, html_url: `https://github.invalid/${fullName}/issues/${number}#issuecomment-${comment.id}` })
+      }
+      return error(res, record, 404, 'Not Found')
+    }
+    if (method === 'GET') return send(res, record, 200, issueJson(fullName, issue))
+    if (method === 'PATCH') {
+      if ('title' in payload) {
+        if (typeof payload.title !== 'string' || payload.title === '') {
+          return error(res, record, 422, 'Validation Failed', { errors: [{ resource: 'Issue', code: 'invalid', field: 'title' }] })
+        }
+        issue.title = payload.title
+      }
+      if ('body' in payload) issue.body = payload.body
+      if ('labels' in payload && Array.isArray(payload.labels)) {
+        issue.labels = payload.labels.map((l: unknown) => (typeof l === 'string' ? l : (l as { name: string }).name))
+        for (const label of issue.labels) data.labels.add(label)
+      }
+      if ('state' in payload) {
+        if (payload.state !== 'open' && payload.state !== 'closed') {
+          return error(res, record, 422, 'Validation Failed', { errors: [{ resource: 'Issue', code: 'invalid', field: 'state' }] })
+        }
+        if (payload.state === 'closed' && issue.state !== 'closed') {
+          issue.state = 'closed'
+          issue.state_reason = payload.state_reason ?? 'completed'
+          issue.closed_at = stamp()
+        } else if (payload.state === 'open' && issue.state !== 'open') {
+          issue.state = 'open'
+          issue.state_reason = 'reopened'
+          issue.closed_at = null
+        }
+      }
+      issue.updated_at = stamp()
+      return send(res, record, 200, issueJson(fullName, issue))
+    }
+    return error(res, record, 404, 'Not Found')
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const body = Buffer.concat(chunks).toString('utf8')
+    let json: unknown
+    try {
+      json = body ? JSON.parse(body) : undefined
+    } catch {
+      json = undefined
+    }
+    const record: GitHubRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, json }
+    requests.push(record)
+    const fault = takeFault(`${record.method} ${record.path}`)
+    if (fault && (await applyFault(fault, req, res, record))) return
+    handleRoute(req, res, record)
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ message: String(err) }))
+      } else res.destroy()
+    })
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  server.on('clientError', (_err, socket) => socket.destroy())
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  origin = `http://127.0.0.1:${port}`
+
+  let stopping: Promise<void> | undefined
+  return {
+    url: origin,
+    port,
+    requests,
+    writes: () => requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD'),
+    issues: (repo) => [...repoData(repo).issues.values()].sort((a, b) => a.number - b.number),
+    issue: (repo, number) => repoData(repo).issues.get(number),
+    labels: (repo) => [...repoData(repo).labels],
+    seed,
+    fault(matcher, ...queued) {
+      for (const f of queued) faults.push({ matcher, fault: f })
+    },
+    pendingFaults: () => faults.length,
+    receivedText: () => requests.map((r) => `${r.path}\n${r.body}`).join('\n'),
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const s of sockets) s.destroy()
+        server.closeAllConnections()
+      })
+      return stopping
+    },
+  }
+}
