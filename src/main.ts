@@ -3,14 +3,13 @@
  * core-runner.ts) that talks to @actions/core, and the only place that fails the step.
  */
 import * as core from './runner-commands.js'
-import { resolve } from 'node:path'
 import { worst, type Finding, type Status } from './assess.js'
 import { chooseAuth } from './auth-choice.js'
 import { createCoreRunner } from './core-runner.js'
 import { ActionError, TokenRejectedError, describeError } from './errors.js'
 import { HttpClient } from './http.js'
 import { parseSettings, type Settings } from './inputs.js'
-import { askNpmForRegistry, findNpmOnPath, npmDefaultRegistry, resolveNpmRegistry } from './npm-config.js'
+import { chooseRegistry } from './registry-choice.js'
 import { runOidcFlow } from './oidc/flow.js'
 import type { Runner } from './runner.js'
 import { setUpNpmrc } from './setup-npmrc.js'
@@ -49,7 +48,7 @@ export async function run(): Promise<void> {
     })
     summary.mode = settings.mode
 
-    const { registry, source, isPublicRegistry } = await runner.group('Registry', () => chooseRegistry(runner, settings))
+    const { registry, source, isPublicRegistry } = await runner.group('Registry', () => chooseRegistry(runner, settings.registryUrl, settings.scope, settings.workingDirectory))
     outputs['registry-url'] = registry.href
     Object.assign(summary, { registry, registrySource: source })
 
@@ -248,25 +247,6 @@ function describeKind(report: TokenReport): string {
 
 function userAgent(): string {
   return `setup-npm-auth node/${process.version} ${process.platform} ${process.arch}`
-}
-
-async function chooseRegistry(runner: Runner, settings: Settings): Promise<{ registry: URL; source: string; isPublicRegistry: boolean }> {
-  const npm = findNpmOnPath(runner.env)
-  const cwd = resolve(settings.workingDirectory)
-  const { url: registry, source } = settings.registryUrl
-    ? { url: settings.registryUrl, source: 'the registry-url input' }
-    : await resolveNpmRegistry({ env: runner.env, cwd, scope: settings.scope, npm, askNpm: () => askNpmForRegistry(cwd, runner.env) })
-  const npmDefault = npmDefaultRegistry(npm)
-  const isPublicRegistry = npmDefault !== undefined && npmDefault.href === registry.href
-  runner.info(`Registry: ${registry.href} (${source})${npm ? `; npm ${npm.version} on PATH` : '; no npm found on PATH'}`)
-  if (registry.protocol === 'http:' && !isLoopback(registry.hostname)) {
-    runner.warning(`The registry ${registry.href} is plain http: the token travels unencrypted. Use https.`, 'Insecure registry URL')
-  }
-  return { registry, source, isPublicRegistry }
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname)
 }
 
 /** upgrade-npm: the only child process the action may start, and only on that opt-in. */
