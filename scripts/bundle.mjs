@@ -5,6 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 const entries = [
   ['src/index.ts', 'dist'],
   ['src/post.ts', 'dist/post'],
+  ['src/cli-main.ts', 'dist/cli'],
 ]
 rmSync('dist', { recursive: true, force: true })
 for (const [entry, out] of entries) {

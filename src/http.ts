@@ -79,8 +79,19 @@ export interface TransportResponse {
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>
 
 /** Direct connections: Node's built-in fetch, redirects left to us. */
-export const fetchTransport: Transport = async ({ url, method, headers, signal, maxBodyBytes, where }) => {
-  const response = await fetch(url, { method, headers, signal, redirect: 'manual' })
+export const fetchTransport: Transport = async (request) => {
+  const { url, method, headers, signal, maxBodyBytes, where } = request
+  let response: Response
+  try {
+    response = await fetch(url, { method, headers, signal, redirect: 'manual' })
+  } catch (error) {
+    // The fetch standard refuses some ports (a registry on 6666, say); the undici package does not.
+    if ((error as { cause?: { message?: unknown } }).cause?.message === 'bad port') {
+      const { undiciTransport } = await import('./http-undici.js')
+      return undiciTransport()(request)
+    }
+    throw error
+  }
   const text = await readCapped(response.body ?? [], maxBodyBytes, where, response.status, () => void response.body?.cancel().catch(() => {}))
   const flat: Record<string, string> = {}
   response.headers.forEach((value, name) => (flat[name.toLowerCase()] = value))
@@ -213,7 +224,7 @@ export class HttpClient {
       if (signal.aborted) throw new RetryableNetworkFailure(timeoutText(timeoutMs))
       const code = errorCode(error)
       if (code && RETRY_ERROR_CODES.has(code)) throw new RetryableNetworkFailure(`connection failed (${code})`)
-      const message = error instanceof Error ? error.message : String(error)
+      const message = errorMessages(error)
       throw new NetworkError(`${where}: request failed: ${message}${code ? ` (${code})` : ''}.`)
     } finally {
       clearTimeout(timer)
@@ -227,6 +238,18 @@ function timeoutText(ms: number): string {
 
 class RetryableNetworkFailure extends Error {
   override name = 'RetryableNetworkFailure'
+}
+
+/** "fetch failed: connect EHOSTUNREACH": the messages down the cause chain. */
+function errorMessages(error: unknown): string {
+  const parts: string[] = []
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const message = current instanceof Error ? current.message : String(current)
+    if (message && !parts.includes(message)) parts.push(message)
+    current = (current as { cause?: unknown }).cause
+  }
+  return parts.join(': ')
 }
 
 function errorCode(error: unknown): string | undefined {
