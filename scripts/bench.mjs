@@ -18,6 +18,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15)
 const node = modernNode(24)
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-'))
 const { startFakeNpmjs } = await import(path.join(repoRoot, '__tests__/helpers/fake-npmjs.ts'))
+const { startIdTokenServer, trustedPublishing } = await import(path.join(repoRoot, '__tests__/helpers/oidc-fakes.ts'))
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -157,6 +158,49 @@ try {
   await verdaccio.stop()
 }
 
+// Scale: the OIDC pre-flight of a workspace with N packages (one ID token, N exchanges through a
+// bounded pool). Each exchange answer is delayed 50 ms, so a sequential pre-flight would cost N × 50 ms.
+const scale = []
+{
+  const idp = await startIdTokenServer()
+  const tp = trustedPublishing(idp)
+  const reg = await startFakeNpmjs({ hook: tp.hook })
+  tp.attach(reg)
+  try {
+    for (const n of [1, 10, 50]) {
+      const ws = mkdtempSync(path.join(work, `ws${n}-`))
+      const names = Array.from({ length: n }, (_, i) => `bench-pkg-${n}-${i}`)
+      writeFileSync(path.join(ws, 'package.json'), JSON.stringify({ name: `bench-root-${n}`, private: true, workspaces: ['packages/*'] }))
+      for (const name of names) {
+        mkdirSync(path.join(ws, 'packages', name), { recursive: true })
+        writeFileSync(
+          path.join(ws, 'packages', name, 'package.json'),
+          JSON.stringify({ name, version: '1.0.0', repository: { type: 'git', url: 'git+https://github.com/octo-org/octo-repo.git' } }),
+        )
+        await tp.seedPackage(name)
+        tp.publishers.set(name, { repository: 'octo-org/octo-repo', workflowFile: 'publish.yml' })
+      }
+      const times = []
+      for (let i = 0; i < 5; i++) {
+        reg.fault(/oidc\/token\/exchange/, ...Array.from({ length: n }, () => ({ delayMs: 50 })))
+        times.push(
+          await actionRun(reg.url, '', {
+            INPUT_AUTH: 'oidc',
+            INPUT_TOKEN: '',
+            'INPUT_WORKING-DIRECTORY': ws,
+            GITHUB_REPOSITORY: 'octo-org/octo-repo',
+            ...idp.env(),
+          }),
+        )
+      }
+      scale.push({ n, ms: median(times) })
+    }
+  } finally {
+    await reg.stop()
+    await idp.stop()
+  }
+}
+
 const sizes = bundleSizes()
 const npmVersion = spawnSync('npm', ['--version'], { encoding: 'utf8', env: sanitizedEnv() }).stdout.trim()
 const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()
@@ -181,6 +225,12 @@ lines.push(
   '',
   `Concurrency: with ${latency.delay} ms added to every whoami and token-list answer, the action took ${fmt(latency.slow)} against ` +
     `${fmt(latency.fast)} without (+${fmt(latency.slow - latency.fast)}: ${((latency.slow - latency.fast) / latency.delay).toFixed(2)} round trips).`,
+  '',
+  'OIDC pre-flight against workspace size (every exchange answer delayed 50 ms; median of 5):',
+  '',
+  '| packages | time | per package |',
+  '|---|---|---|',
+  ...scale.map(({ n, ms }) => `| ${n} | ${fmt(ms)} | ${fmt(ms / n)} |`),
   '',
   'Targets (issue "Speed"): a / b ≤ 0.15; a − c ≤ 60 ms; one round trip of latency; main bundle ≤ 1.5 MB.',
   '',
