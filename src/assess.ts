@@ -74,29 +74,17 @@ export function gradeExpiry({ expiresAt, now, warnDays, failDays, registry }: Ex
       },
     }
   }
-  const inDays = `in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`
-  if (failDays > 0 && msLeft <= failDays * DAY_MS) {
-    return {
-      status: 'error',
-      daysLeft,
-      finding: {
-        level: 'error',
-        title: `npm token expires ${inDays} (${day})`,
-        message: `The token for ${registry.href} expires on ${expiresAt.toISOString()}, within fail-days (${failDays}). ${rotate}`,
-      },
-    }
-  }
-  if (msLeft <= warnDays * DAY_MS) {
-    return {
-      status: 'warning',
-      daysLeft,
-      finding: {
-        level: 'warning',
-        title: `npm token expires ${inDays} (${day})`,
-        message: `The token for ${registry.href} expires on ${expiresAt.toISOString()}, within warn-days (${warnDays}). ${rotate}`,
-      },
-    }
-  }
+  const within = (level: 'error' | 'warning', input: string, days: number): ExpiryGrade => ({
+    status: level,
+    daysLeft,
+    finding: {
+      level,
+      title: `npm token expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'} (${day})`,
+      message: `The token for ${registry.href} expires on ${expiresAt.toISOString()}, within ${input} (${days}). ${rotate}`,
+    },
+  })
+  if (failDays > 0 && msLeft <= failDays * DAY_MS) return within('error', 'fail-days', failDays)
+  if (msLeft <= warnDays * DAY_MS) return within('warning', 'warn-days', warnDays)
   return { status: 'ok', daysLeft }
 }
 

@@ -5,9 +5,11 @@
  * Every refusal names the input, quotes the value seen (never for the token) and says what is expected.
  */
 import { InputError } from './errors.js'
+import { REGISTRY_KIND_INPUTS, type RegistryKindChoice } from './registries.js'
 
 export type AuthChoice = 'auto' | 'oidc' | 'token'
 export type Mode = 'setup' | 'check'
+export type PackageManagerChoice = 'auto' | 'npm' | 'pnpm' | 'yarn'
 
 export interface Settings {
   /** Explicit registry from `registry-url`, normalised (trailing slash); undefined: ask npm's config. */
@@ -34,6 +36,10 @@ export interface Settings {
   issueLabel: string
   /** Overall deadline for the registry requests of this step. */
   timeoutMs: number
+  /** `auto`: from the registry URL; else the kind forced (GHES or proxied hosts, tests). */
+  registryKind: RegistryKindChoice
+  /** Which client's config to write besides .npmrc (`yarn`: also the user-level .yarnrc.yml). */
+  packageManager: PackageManagerChoice
 }
 
 export type InputReader = (name: string) => string
@@ -83,6 +89,8 @@ export function parseSettings(read: InputReader): Settings {
     githubToken: (read('github-token') ?? '').trim(),
     issueLabel: parseLabel(get('issue-label')),
     timeoutMs: parseInteger(get, 'timeout-seconds', 25, 1, 600) * 1000,
+    registryKind: parseRegistryKind(get('registry-kind')),
+    packageManager: parseChoice(get, 'package-manager', ['auto', 'npm', 'pnpm', 'yarn'] as const, 'auto'),
   }
 }
 
@@ -130,6 +138,13 @@ export function normaliseRegistryUrl(url: URL): URL {
 function redactCredentials(value: string): string {
   // Everything between the scheme and the LAST '@' may be userinfo (a password can hold '@' or '/').
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@')
+}
+
+export function parseRegistryKind(value: string): RegistryKindChoice {
+  if (value === '') return 'auto'
+  const name = value.toLowerCase()
+  if (Object.hasOwn(REGISTRY_KIND_INPUTS, name)) return REGISTRY_KIND_INPUTS[name]
+  throw new InputError('registry-kind', `${quote(value)} is not one of 'auto', 'npm', 'github', 'azure', 'artifactory', 'generic'.`)
 }
 
 const SCOPE_PATTERN = /^@[a-z0-9][a-z0-9._~-]*$/

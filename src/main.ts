@@ -4,15 +4,16 @@
  */
 import * as core from './runner-commands.js'
 import { worst, type Finding, type Status } from './assess.js'
-import { chooseAuth } from './auth-choice.js'
 import { createCoreRunner } from './core-runner.js'
 import { ActionError, TokenRejectedError, describeError } from './errors.js'
 import { HttpClient } from './http.js'
 import { parseSettings, type Settings } from './inputs.js'
+import { chooseAuthFor, type RegistryProfile } from './registries.js'
 import { chooseRegistry } from './registry-choice.js'
 import { runOidcFlow } from './oidc/flow.js'
 import type { Runner } from './runner.js'
 import { setUpNpmrc } from './setup-npmrc.js'
+import { planTarget } from './target.js'
 import { renderSummary, type SummaryData } from './summary.js'
 import { checkToken, type TokenReport } from './token-check.js'
 import { severityOf, syncIssue, type TokenState } from './issue.js'
@@ -41,18 +42,24 @@ export async function run(): Promise<void> {
     // First thing: the token is masked before any input is even parsed.
     runner.mask(core.getInput('token'))
     runner.mask(core.getInput('github-token'))
-    const settings = await runner.group('Inputs', () => {
+    const inputs = await runner.group('Inputs', () => {
       const parsed = parseSettings((name) => core.getInput(name))
       runner.info(`mode: ${parsed.mode}, auth: ${parsed.auth}, warn-days: ${parsed.warnDays}, fail-days: ${parsed.failDays}`)
       return parsed
     })
-    summary.mode = settings.mode
+    summary.mode = inputs.mode
 
-    const { registry, source, isPublicRegistry } = await runner.group('Registry', () => chooseRegistry(runner, settings.registryUrl, settings.scope, settings.workingDirectory))
+    const { registry, source, isPublicRegistry, target } = await runner.group('Registry', async () => {
+      const choice = await chooseRegistry(runner, inputs.registryUrl, inputs.scope, inputs.workingDirectory)
+      const planned = planTarget(inputs, choice.registry, choice.isPublicRegistry, runner.env)
+      planned.notes.forEach((note) => runner.info(note))
+      return { ...choice, target: planned }
+    })
+    const { settings, profile } = target
     outputs['registry-url'] = registry.href
-    Object.assign(summary, { registry, registrySource: source })
+    Object.assign(summary, { registry, registrySource: profile.kind === 'generic' ? source : `${source}; ${profile.label}` })
 
-    const auth = chooseAuth(settings.auth, settings.token, runner.env, settings.mode)
+    const auth = chooseAuthFor(profile, settings.auth, settings.token, runner.env, settings.mode)
     outputs['auth-method'] = auth.method
     Object.assign(summary, { authMethod: auth.method, authReason: auth.reason })
     runner.info(`Authentication: ${auth.method} (${auth.reason})`)
@@ -101,7 +108,7 @@ export async function run(): Promise<void> {
       authLine = exportValue !== undefined || (tokenVerified && !settings.exportToken)
     } else {
       let rejection: TokenRejectedError | undefined
-      const tokenReport = await runner.group('Token', () => inspectToken(settings, http, registry, isPublicRegistry)).catch((error: unknown) => {
+      const tokenReport = await runner.group('Token', () => inspectToken(settings, http, registry, isPublicRegistry, profile)).catch((error: unknown) => {
         if (!(error instanceof TokenRejectedError)) throw error
         rejection = error
         // Reported now, so it stands even if the issue step below fails too.
@@ -109,6 +116,7 @@ export async function run(): Promise<void> {
         return undefined
       })
       if (tokenReport) {
+        tokenReport.notes.forEach((note) => runner.info(note))
         recordToken(outputs, summary, tokenReport)
         tokenReport.findings.forEach((f) => report(runner, summary, f))
       }
@@ -119,11 +127,20 @@ export async function run(): Promise<void> {
     }
 
     if (settings.mode === 'setup' && status !== 'error') {
-      const path = await runner.group('.npmrc', () =>
-        setUpNpmrc(runner, { registry, scope: settings.scope, tokenEnv: settings.tokenEnv, isPublicRegistry, exportValue, authLine }),
+      const paths = await runner.group('.npmrc', () =>
+        setUpNpmrc(runner, {
+          registry,
+          scope: settings.scope,
+          tokenEnv: settings.tokenEnv,
+          isPublicRegistry,
+          exportValue,
+          authLine,
+          profile,
+          packageManager: target.packageManager,
+        }),
       )
-      outputs['npmrc-path'] = path
-      summary.npmrcPath = path
+      outputs['npmrc-path'] = paths.npmrcPath
+      summary.npmrcPath = paths.yarnrcPath ? `${paths.npmrcPath} (and ${paths.yarnrcPath} for Yarn)` : paths.npmrcPath
     }
     await finish(outputs, summary, status)
   } catch (error) {
@@ -187,8 +204,9 @@ async function manageIssue(
   return String(action.number)
 }
 
-async function inspectToken(settings: Settings, http: HttpClient, registry: URL, isPublicRegistry: boolean): Promise<TokenReport> {
+async function inspectToken(settings: Settings, http: HttpClient, registry: URL, isPublicRegistry: boolean, profile: RegistryProfile): Promise<TokenReport> {
   return checkToken({
+    profile,
     http,
     registry,
     token: settings.token,
@@ -196,7 +214,8 @@ async function inspectToken(settings: Settings, http: HttpClient, registry: URL,
     warnDays: settings.warnDays,
     failDays: settings.failDays,
     expiresOn: settings.expiresOn,
-    isPublicRegistry,
+    // registry-kind: npm says "npm's own registry" (e.g. behind a proxy URL): its token policy applies.
+    isPublicRegistry: isPublicRegistry || profile.kind === 'npm',
     runnerEnvironment: process.env.RUNNER_ENVIRONMENT,
     now: new Date(),
   })

@@ -28,6 +28,14 @@ export function registryKey(registry: URL | string): string {
   return `//${dir.host}${dir.pathname}`
 }
 
+/** Azure Artifacts' form: username / _password / email under each key (the password being `${tokenEnv}`). */
+export interface PasswordCredential {
+  form: 'password'
+  username: string
+  /** Every prefix to write the three lines for (`…/npm/registry/` and `…/npm/`). */
+  keys: string[]
+}
+
 export interface NpmrcContent {
   registry: URL
   tokenEnv: string
@@ -35,19 +43,33 @@ export interface NpmrcContent {
   /** Write `registry=` (not when a scope is given, nor for npm's own default registry). */
   setDefaultRegistry: boolean
   /**
-   * Write the `_authToken=${tokenEnv}` line. Off under OIDC when no usable token will be in the env:
+   * Write the credential lines. Off under OIDC when no usable token will be in the env:
    * an unexpanded or empty credential would be what npm falls back to when its own exchange fails.
    */
   authLine?: boolean
+  /** Default: `//key/:_authToken=${tokenEnv}` for the registry's key. */
+  credential?: { form: 'token' } | PasswordCredential
 }
 
+/** npm ignores the value but refuses username/_password without one (Azure's docs write this very line). */
+export const AZURE_EMAIL = "npm requires email to be set but doesn't use the value"
+
 /** Our lines, in the order written. */
-export function renderNpmrcLines({ registry, tokenEnv, scope, setDefaultRegistry, authLine = true }: NpmrcContent): string[] {
-  const lines = authLine ? [`${registryKey(registry)}:_authToken=\${${tokenEnv}}`] : []
+export function renderNpmrcLines({ registry, tokenEnv, scope, setDefaultRegistry, authLine = true, credential }: NpmrcContent): string[] {
+  const lines: string[] = []
+  if (authLine && credential?.form === 'password') {
+    for (const key of credential.keys) {
+      lines.push(`${key}:username=${credential.username}`, `${key}:_password=\${${tokenEnv}}`, `${key}:email=${AZURE_EMAIL}`)
+    }
+  } else if (authLine) {
+    lines.push(`${registryKey(registry)}:_authToken=\${${tokenEnv}}`)
+  }
   if (scope) lines.push(`${scope}:registry=${registry.href}`)
   else if (setDefaultRegistry) lines.push(`registry=${registry.href}`)
   return lines
 }
+
+const CREDENTIAL_FIELDS = ['_authToken', '_auth', 'username', '_password', 'token']
 
 /** Settings of the user's file that ours replace: this registry's credentials and the registry routing we set. */
 function conflictsWith(line: string, content: NpmrcContent): boolean {
@@ -55,8 +77,10 @@ function conflictsWith(line: string, content: NpmrcContent): boolean {
   if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) return false
   const key = trimmed.slice(0, Math.max(0, trimmed.indexOf('='))).trim()
   if (key === '') return false
-  const prefix = `${registryKey(content.registry)}:`
-  if (key.startsWith(prefix) && ['_authToken', '_auth', 'username', '_password', 'token'].includes(key.slice(prefix.length))) return true
+  const password = content.credential?.form === 'password' ? content.credential : undefined
+  const prefixes = (password ? password.keys : [registryKey(content.registry)]).map((k) => `${k}:`)
+  const fields = password ? [...CREDENTIAL_FIELDS, 'email'] : CREDENTIAL_FIELDS
+  if (prefixes.some((prefix) => key.startsWith(prefix) && fields.includes(key.slice(prefix.length)))) return true
   if (content.scope && key === `${content.scope}:registry`) return true
   if (!content.scope && content.setDefaultRegistry && key === 'registry') return true
   return false
@@ -64,17 +88,30 @@ function conflictsWith(line: string, content: NpmrcContent): boolean {
 
 /** Merges our block into an existing file's text (first removing a block a previous run left behind). */
 export function mergeNpmrc(existing: string, content: NpmrcContent): string {
-  const base = restoreNpmrc(existing)
+  return mergeMarkedBlock(existing, (line) => conflictsWith(line, content), renderNpmrcLines(content))
+}
+
+/**
+ * The marked-block merge shared by .npmrc and .yarnrc.yml (both take `#` comments): a block left by a
+ * previous run is taken out first, lines `displace` picks are commented out with a marker, and our
+ * lines are appended between the block markers. restoreMarkedBlock is its exact inverse.
+ */
+export function mergeMarkedBlock(existing: string, displace: (line: string, index: number, lines: readonly string[]) => boolean, ours: readonly string[]): string {
+  const base = restoreMarkedBlock(existing)
   const eol = base.includes('\r\n') ? '\r\n' : '\n'
   const kept = base === '' ? [] : base.replace(/(\r?\n)$/, '').split(/\r?\n/)
-  const lines = kept.map((line) => (conflictsWith(line, content) ? `${DISPLACED_PREFIX}${line}` : line))
+  const lines = kept.map((line, i) => (displace(line, i, kept) ? `${DISPLACED_PREFIX}${line}` : line))
   const noFinalEol = base !== '' && !base.endsWith('\n')
-  lines.push(BLOCK_START, ...renderNpmrcLines(content), ...(noFinalEol ? [NO_FINAL_EOL] : []), BLOCK_END)
+  lines.push(BLOCK_START, ...ours, ...(noFinalEol ? [NO_FINAL_EOL] : []), BLOCK_END)
   return lines.join(eol) + eol
 }
 
-/** Takes our block out and puts displaced lines back: the inverse of mergeNpmrc. */
+/** Takes our block out and puts displaced lines back: the inverse of mergeNpmrc (and of mergeMarkedBlock). */
 export function restoreNpmrc(text: string): string {
+  return restoreMarkedBlock(text)
+}
+
+export function restoreMarkedBlock(text: string): string {
   if (!text.includes(BLOCK_START) && !text.includes(DISPLACED_PREFIX)) return text
   const eol = text.includes('\r\n') ? '\r\n' : '\n'
   const out: string[] = []

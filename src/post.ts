@@ -1,17 +1,18 @@
 /**
- * Post step: takes back what the main step wrote. A file it created is removed; a file it merged into
- * gets our block removed and the lines it displaced put back, so it is as it was before.
+ * Post step: takes back what the main step wrote — the .npmrc, and the user-level .yarnrc.yml for Yarn 2+.
+ * A file it created is removed; a file it merged into gets our block removed and the lines it displaced
+ * put back, so it is as it was before. Both files use the same marked block.
  */
 import * as core from './runner-commands.js'
 import { rmSync } from 'node:fs'
 import { describeError } from './errors.js'
-import { readExisting, restoreNpmrc, writeFileAtomic } from './npmrc.js'
+import { readExisting, restoreMarkedBlock, writeFileAtomic } from './npmrc.js'
 import { StateKey } from './state.js'
 
 export function cleanUp(path: string, created: boolean): string {
   const text = readExisting(path)
   if (text === undefined) return `${path} is already gone.`
-  const restored = restoreNpmrc(text)
+  const restored = restoreMarkedBlock(text)
   if (created && restored.trim() === '') {
     rmSync(path, { force: true })
     return `Removed ${path}.`
@@ -22,16 +23,21 @@ export function cleanUp(path: string, created: boolean): string {
 }
 
 export async function runPost(): Promise<void> {
-  try {
-    const path = core.getState(StateKey.NpmrcPath)
-    if (!path) {
-      core.info('Nothing to clean up: the main step wrote no .npmrc.')
-      return
+  const files = [
+    { path: core.getState(StateKey.NpmrcPath), created: core.getState(StateKey.NpmrcCreated) === 'true' },
+    { path: core.getState(StateKey.YarnrcPath), created: core.getState(StateKey.YarnrcCreated) === 'true' },
+  ].filter((f) => f.path !== '')
+  if (files.length === 0) {
+    core.info('Nothing to clean up: the main step wrote no .npmrc.')
+    return
+  }
+  for (const { path, created } of files) {
+    try {
+      core.info(cleanUp(path, created))
+    } catch (error) {
+      // Cleanup trouble should be seen, but a finished job's result is not worth failing over it.
+      core.warning(`Post step could not clean up ${path}: ${describeError(error)}`)
     }
-    core.info(cleanUp(path, core.getState(StateKey.NpmrcCreated) === 'true'))
-  } catch (error) {
-    // Cleanup trouble should be seen, but a finished job's result is not worth failing over it.
-    core.warning(`Post step could not clean up: ${describeError(error)}`)
   }
 }
 

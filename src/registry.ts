@@ -37,17 +37,33 @@ function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` }
 }
 
+export interface WhoamiOptions {
+  /** Where to ask (default: `-/whoami` under the registry URL). */
+  url?: URL
+  /** The Authorization header (default: `Bearer <token>`). Azure Artifacts wants Basic. */
+  authorization?: string
+  /**
+   * The registry may not implement whoami (GitHub Packages, Azure Artifacts): 404/405/501, or 200
+   * without a username, then answer '' (unverified) instead of failing. 401/403 still reject.
+   */
+  optional?: boolean
+  /** What to do about a rejected token, when not npm's (create a granular token…). */
+  advice?: string
+}
+
 /**
  * `GET /-/whoami`. 401/403, or 200 without a username (Verdaccio's answer to a bad token), mean the
- * registry does not accept the token.
+ * registry does not accept the token. Returns the username ('' only when `optional` and unanswered).
  */
-export async function whoami(http: HttpClient, registry: URL, token: string): Promise<string> {
-  const url = registryEndpoint(registry, '-/whoami')
-  const response = await http.send(url, { purpose: 'whoami', headers: { ...bearer(token), accept: 'application/json' } })
+export async function whoami(http: HttpClient, registry: URL, token: string, opts: WhoamiOptions = {}): Promise<string> {
+  const url = opts.url ?? registryEndpoint(registry, '-/whoami')
+  const authorization = opts.authorization ?? bearer(token).authorization
+  const response = await http.send(url, { purpose: 'whoami', headers: { authorization, accept: 'application/json' } })
   const notice = response.headers['npm-notice']
   if (response.status === 401 || response.status === 403) {
-    throw rejected(registry, `HTTP ${response.status}`, notice)
+    throw rejected(registry, `HTTP ${response.status}`, notice, opts.advice)
   }
+  if (opts.optional && [400, 404, 405, 501].includes(response.status)) return ''
   if (response.status !== 200) {
     const hint =
       response.status === 429 || response.status >= 500
@@ -58,21 +74,28 @@ export async function whoami(http: HttpClient, registry: URL, token: string): Pr
       response.status,
     )
   }
-  const body = parseJsonBody(response, 'whoami')
+  let body: unknown
+  try {
+    body = parseJsonBody(response, 'whoami')
+  } catch (error) {
+    if (opts.optional) return ''
+    throw error
+  }
   const username = body && typeof body === 'object' ? (body as { username?: unknown }).username : undefined
   if (typeof username !== 'string' || username === '') {
-    throw rejected(registry, 'HTTP 200 without a username', notice)
+    if (opts.optional) return ''
+    throw rejected(registry, 'HTTP 200 without a username', notice, opts.advice)
   }
   return username
 }
 
-function rejected(registry: URL, what: string, notice: string | undefined): TokenRejectedError {
+function rejected(registry: URL, what: string, notice: string | undefined, advice?: string): TokenRejectedError {
   return new TokenRejectedError(
     `The registry ${registry.href} rejected the token (${what}): it is expired, revoked or not a token of this registry.` +
       (notice ? ` The registry says: "${notice}".` : '') +
-      ' Create a new granular access token (npm website → Access Tokens → Generate New Token → Granular, with read and write' +
+      (advice !== undefined ? ` ${advice}` : ' Create a new granular access token (npm website → Access Tokens → Generate New Token → Granular, with read and write' +
       ' access to the packages you publish and an expiry), store it as the repository secret, and re-run.' +
-      ' Or move to trusted publishing (OIDC) and need no token at all.',
+      ' Or move to trusted publishing (OIDC) and need no token at all.'),
   )
 }
 

@@ -3,8 +3,9 @@
  * against warn-days / fail-days. whoami and the token list are in flight together.
  */
 import { gradeExpiry, kindFindings, worst, type Finding, type Status } from './assess.js'
-import { describeError } from './errors.js'
+import { TokenRejectedError, describeError } from './errors.js'
 import type { HttpClient } from './http.js'
+import { noTokenListNote, registryProfile, rejectionAdvice, whoamiRequest, type RegistryProfile } from './registries.js'
 import { findTokenInList, whoami, type TokenDetails, type TokenListResult, type TokenType } from './registry.js'
 
 export interface TokenCheckInput {
@@ -18,6 +19,8 @@ export interface TokenCheckInput {
   isPublicRegistry: boolean
   runnerEnvironment: string | undefined
   now: Date
+  /** The kind of registry (default: from the URL). Decides whoami's form and whether a token list exists. */
+  profile?: RegistryProfile
 }
 
 export interface TokenReport {
@@ -30,24 +33,39 @@ export interface TokenReport {
   daysLeft: number | undefined
   status: Status
   findings: Finding[]
+  /** Plain log lines (no annotation, not in the summary): e.g. why expiry is unknown where no token list exists. */
+  notes: string[]
 }
 
 export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
   const { http, registry, token } = input
+  const profile = input.profile ?? registryProfile(registry, { isPublicRegistry: input.isPublicRegistry })
+  const findings: Finding[] = []
+  const notes: string[] = []
   // Started first so both requests share one round trip; a failed list only means "expiry unknown".
-  const listing = findTokenInList(http, registry, token).catch(
-    (error: unknown): TokenListResult => ({ kind: 'unavailable', reason: describeError(error) }),
-  )
+  const listing: Promise<TokenListResult> = profile.hasTokenList
+    ? findTokenInList(http, registry, token).catch((error: unknown): TokenListResult => ({ kind: 'unavailable', reason: describeError(error) }))
+    : Promise.resolve({ kind: 'unavailable', reason: `${profile.label} has no token list` })
+  const request = whoamiRequest(profile, registry, token)
   let username: string
   try {
-    username = await whoami(http, registry, token)
+    username = await whoami(http, registry, token, { ...request, optional: profile.whoamiOptional, advice: rejectionAdvice(profile) })
   } catch (error) {
     await listing // settle it, so nothing keeps running after the failure is reported
-    throw error
+    if (!(error instanceof TokenRejectedError) || profile.whoamiRejection !== 'warning') throw error
+    // GitHub Packages: whether whoami accepts every credential publish accepts (GITHUB_TOKEN) is unconfirmed.
+    username = ''
+    findings.push({
+      level: 'warning',
+      title: `${profile.label} did not accept the token for whoami`,
+      message: `${error.message} The credentials are written anyway: if publishing or installing fails with E401/E403, this is why.`,
+    })
+  }
+  if (username === '' && findings.length === 0) {
+    notes.push(`${profile.label} did not say who the token belongs to (its whoami is not available): the token is not verified ahead of use.`)
   }
   const list = await listing
   const details = list.kind === 'found' ? list.details : undefined
-  const findings: Finding[] = []
 
   let expiresAt = details?.expiresAt
   let expirySource: TokenReport['expirySource'] = expiresAt ? 'registry' : ''
@@ -55,7 +73,8 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
     expiresAt = input.expiresOn
     expirySource = 'input'
   }
-  if (!expiresAt) findings.push(unknownExpiryNotice(list, details))
+  if (!expiresAt && profile.hasTokenList) findings.push(unknownExpiryNotice(list, details))
+  else if (!expiresAt) notes.push(noTokenListNote(profile))
   if (details?.revoked) {
     findings.push({
       level: 'warning',
@@ -79,6 +98,7 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
     daysLeft: grade.daysLeft,
     status,
     findings,
+    notes,
   }
 }
 
