@@ -3,10 +3,12 @@
  * overall deadline; 429 (Retry-After honoured, capped) and 5xx / connection failures are retried with
  * backoff within a bounded number of tries; bodies are capped; a non-JSON answer is reported with its
  * status and content type; credentials never follow a redirect to another origin.
- * Transport: Node's own fetch (undici inside Node, nothing to load) for direct connections; the undici
+ * Transport: node:http / node:https (built in, nothing to load) for direct connections; the undici
  * package, loaded only when a request goes through a proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, per
- * request, proxy.ts), because Node's fetch has no proxy support of its own.
+ * request, proxy.ts), for its CONNECT tunnelling.
  */
+import { Agent as HttpAgent, request as httpRequest } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { Dispatcher } from 'undici'
 import { NetworkError, ResponseError } from './errors.js'
 import type { Logger } from './logger.js'
@@ -78,29 +80,45 @@ export interface TransportResponse {
 }
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>
 
-/** Direct connections: Node's built-in fetch, redirects left to us. */
-export const fetchTransport: Transport = async (request) => {
-  const { url, method, headers, signal, maxBodyBytes, where } = request
-  let response: Response
-  try {
-    response = await fetch(url, { method, headers, signal, redirect: 'manual' })
-  } catch (error) {
-    // The fetch standard refuses some ports (a registry on 6666, say); the undici package does not.
-    if ((error as { cause?: { message?: unknown } }).cause?.message === 'bad port') {
-      const { undiciTransport } = await import('./http-undici.js')
-      return undiciTransport()(request)
-    }
-    throw error
+/**
+ * Direct connections: node:http / node:https (built in, nothing to load), redirects left to us.
+ * Not Node's fetch: its body stream reads ahead of the reader, so cutting off a 10 MB answer after
+ * 1 MiB still pulled several MB into memory (peak RSS +24 MB, __tests__/int/faults.int.test.ts);
+ * a node:http response is paused while unread and destroyed at the cap. It also has no "bad port" list.
+ */
+const directAgents = new Map<string, HttpAgent>()
+
+function directAgent(protocol: string): HttpAgent {
+  let agent = directAgents.get(protocol)
+  if (!agent) {
+    // Keep-alive: whoami, the token list pages and the exchanges reuse connections (free sockets are unref'd).
+    agent = protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
+    directAgents.set(protocol, agent)
   }
-  const text = await readCapped(response.body ?? [], maxBodyBytes, where, response.status, () => void response.body?.cancel().catch(() => {}))
-  const flat: Record<string, string> = {}
-  response.headers.forEach((value, name) => (flat[name.toLowerCase()] = value))
-  return { status: response.status, headers: flat, text }
+  return agent
 }
+
+export const directTransport: Transport = ({ url, method, headers, signal, maxBodyBytes, where }) =>
+  new Promise<TransportResponse>((resolve, reject) => {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      reject(new Error(`unsupported protocol ${url.protocol}`))
+      return
+    }
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+    const request = send(url, { method, headers, signal, agent: directAgent(url.protocol) }, (response) => {
+      const status = response.statusCode ?? 0
+      readCapped(response, maxBodyBytes, where, status, () => response.destroy()).then(
+        (text) => resolve({ status, headers: flattenHeaders(response.headers), text }),
+        reject,
+      )
+    })
+    request.on('error', reject)
+    request.end()
+  })
 
 /** Picks the transport for a URL: the undici package only when a proxy applies (or a test fixes a dispatcher). */
 async function transportFor(url: URL, dispatcher: Dispatcher | undefined): Promise<Transport> {
-  if (!dispatcher && !proxyFor(url, process.env)) return fetchTransport
+  if (!dispatcher && !proxyFor(url, process.env)) return directTransport
   const { undiciTransport } = await import('./http-undici.js')
   return undiciTransport(dispatcher)
 }
@@ -138,7 +156,7 @@ export class HttpClient {
           const retryAfter = parseRetryAfter(response.headers['retry-after'])
           if (retryAfter !== undefined && retryAfter > this.maxRetryAfterMs) {
             throw new NetworkError(
-              `${where}: the registry is rate limiting (HTTP 429) and asks to wait ${Math.ceil(retryAfter / 1000)} s, more than the ${this.maxRetryAfterMs / 1000} s this step waits. Re-run the job later.`,
+              `${where}: ${url.host} is rate limiting (HTTP 429) and asks to wait ${Math.ceil(retryAfter / 1000)} s, more than the ${this.maxRetryAfterMs / 1000} s this step waits. Re-run the job later.`,
             )
           }
           if (retryAfter !== undefined) waitMs = retryAfter
@@ -146,7 +164,7 @@ export class HttpClient {
       } catch (error) {
         if (!(error instanceof RetryableNetworkFailure)) throw error
         reason = error.message
-        if (attempt >= this.maxTries) throw new NetworkError(`${where}: ${reason} (tried ${attempt} times). Check the registry URL and that it is up.`)
+        if (attempt >= this.maxTries) throw new NetworkError(`${where}: ${reason} (tried ${attempt} times). Check the URL and that ${url.host} is up.`)
         waitMs = this.backoff(attempt)
       }
       const remaining = this.options.deadline - Date.now()
@@ -174,7 +192,7 @@ export class HttpClient {
       if (next.origin !== start.origin) {
         // The Authorization header is bound to the configured registry: never replay it elsewhere.
         throw new ResponseError(
-          `${where}: the registry redirected (HTTP ${response.status}) to another host, ${next.origin}. The credentials were not sent there. Use that registry's URL directly if it is the right one.`,
+          `${where}: ${start.host} redirected (HTTP ${response.status}) to another host, ${next.origin}. The credentials were not sent there. If that host is the right one, configure its URL directly.`,
           response.status,
         )
       }
