@@ -8,31 +8,47 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createGitHubIssuesApi: () => (/* binding */ createGitHubIssuesApi)
 /* harmony export */ });
+/* unused harmony export fetchThrough */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _issue_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1112);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4042);
+/* harmony import */ var _issue_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1112);
 /**
  * IssuesApi over Octokit (@actions/github: honours GITHUB_API_URL, so GitHub Enterprise Server works).
  * Loaded with a dynamic import, only by check mode with open-issue, so the setup path stays light.
- * Each call has a timeout; 5xx / 429 are retried a bounded number of times.
+ * Octokit's requests go through our HttpClient (given to it as its `fetch`): the same per-request
+ * timeout, overall deadline (timeout-seconds), bounded retries for 429/5xx, body cap, and refusal to
+ * follow a redirect to another host as every other request of the step.
  */
 
 
-const REQUEST_TIMEOUT_MS = 10_000;
-const TRIES = 3;
-async function createGitHubIssuesApi(token, repository) {
+
+/** Room for a page of 100 issues with long bodies; a larger answer is refused, not buffered. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** A `fetch` for Octokit backed by our client. 2xx answers must be JSON (or empty), as the API's are. */
+function fetchThrough(http) {
+    return async (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        const method = (init?.method ?? 'GET').toUpperCase();
+        const headers = {};
+        new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
+        const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body);
+        const response = await http.send(url, { method, headers, body, purpose: `GitHub API ${method} ${url.pathname}` });
+        if (response.status >= 200 && response.status < 300 && response.text.trim() !== '')
+            (0,_http_js__WEBPACK_IMPORTED_MODULE_1__/* .parseJsonBody */ .Y2)(response, `GitHub API ${method} ${url.pathname}`);
+        const nullBody = [101, 204, 205, 304].includes(response.status);
+        return new Response(nullBody ? null : response.text, { status: response.status, headers: response.headers });
+    };
+}
+async function createGitHubIssuesApi({ token, repository, timeoutMs, logger }) {
     if (!token) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ('open-issue is true but github-token is empty. Leave github-token at its default (${{ github.token }}) and grant `permissions: issues: write`.');
     }
     const [owner, repo] = (repository ?? '').split('/');
     if (!owner || !repo)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`open-issue needs GITHUB_REPOSITORY (owner/repo); it is ${JSON.stringify(repository ?? '')}.`);
+    const http = new _http_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpClient */ .Qq({ deadline: Date.now() + timeoutMs, logger, maxBodyBytes: MAX_BODY_BYTES, userAgent: 'setup-npm-auth' });
     const { getOctokit } = await Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(413)]).then(__webpack_require__.bind(__webpack_require__, 2413));
-    const octokit = getOctokit(token);
-    // Every HTTP request gets a deadline: octokit.paginate passes only method, url and headers on to
-    // its page requests, so a `request.signal` given to it never reaches them (a hung API would hang the step).
-    octokit.hook.before('request', (options) => {
-        options.request = { ...options.request, signal: options.request?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
-    });
+    const octokit = getOctokit(token, { request: { fetch: fetchThrough(http) } });
     const apiHost = (() => {
         try {
             return new URL(process.env.GITHUB_API_URL || 'https://api.github.com').host;
@@ -41,46 +57,41 @@ async function createGitHubIssuesApi(token, repository) {
             return 'the GitHub API';
         }
     })();
+    /** Maps Octokit's errors to ours: the API's refusals by status, our client's failures as they are. */
     async function call(what, fn) {
-        for (let attempt = 1;; attempt++) {
-            try {
-                return await fn(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+        try {
+            return await fn();
+        }
+        catch (error) {
+            const e = error;
+            // Our client's own failure (timeout, deadline, reset, cap, redirect): Octokit wraps it as a 500.
+            if (e.cause instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`Could not ${what}: ${e.cause.message}`);
+            const status = typeof e.status === 'number' && e.response ? e.status : undefined;
+            if (status === 401 || status === 403 || status === 404) {
+                throw new _issue_js__WEBPACK_IMPORTED_MODULE_2__/* .IssuesPermissionError */ .So(`GitHub refused to ${what} in ${owner}/${repo} (HTTP ${status} from ${apiHost}). The github-token needs write access to issues: add\npermissions:\n  issues: write\nto the job (and keep contents: read).`);
             }
-            catch (error) {
-                const e = error;
-                // Octokit reports network failures and timeouts as status 500 with no response: only a real answer has a status.
-                const status = typeof e.status === 'number' && e.response ? e.status : undefined;
-                if (status === 401 || status === 403 || status === 404) {
-                    throw new _issue_js__WEBPACK_IMPORTED_MODULE_1__/* .IssuesPermissionError */ .So(`GitHub refused to ${what} in ${owner}/${repo} (HTTP ${status} from ${apiHost}). The github-token needs write access to issues: add\npermissions:\n  issues: write\nto the job (and keep contents: read).`);
-                }
-                if (status === 410) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`Issues are disabled in ${owner}/${repo} (HTTP 410 from ${apiHost}): enable them (Settings → General → Features → Issues) or set open-issue: false.`);
-                }
-                const retryable = status === undefined || status === 429 || status >= 500;
-                if (!retryable || attempt >= TRIES) {
-                    const cause = status ? `HTTP ${status}` : e.message?.includes('aborted') || error.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : (e.message ?? String(error));
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`Could not ${what} on ${apiHost}: ${cause} (tried ${attempt} time${attempt === 1 ? '' : 's'}).`);
-                }
-                const retryAfter = Number(e.response?.headers?.['retry-after']);
-                await new Promise((r) => setTimeout(r, Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 10) * 1000 : 500 * attempt));
+            if (status === 410) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`Issues are disabled in ${owner}/${repo} (HTTP 410 from ${apiHost}): enable them (Settings → General → Features → Issues) or set open-issue: false.`);
             }
+            const retried = status !== undefined && (status === 429 || status >= 500) ? ' after 3 tries; GitHub may be having trouble, re-run later' : '';
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`Could not ${what} on ${apiHost}: ${status ? `HTTP ${status}${retried}` : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(error)}.`);
         }
     }
     return {
         listOpen: (label) => call('list issues', async () => {
-            // No `request.signal` here: paginate drops it; the hook above times each page out instead.
             const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, state: 'open', labels: label, per_page: 100 });
             return issues.filter((i) => !i.pull_request).map((i) => ({ number: i.number, title: i.title, body: i.body ?? '' }));
         }),
-        create: (title, body, label) => call('open an issue', async (signal) => (await octokit.rest.issues.create({ owner, repo, title, body, labels: [label], request: { signal } })).data.number),
-        update: (number, title, body) => call('update an issue', async (signal) => {
-            await octokit.rest.issues.update({ owner, repo, issue_number: number, title, body, request: { signal } });
+        create: (title, body, label) => call('open an issue', async () => (await octokit.rest.issues.create({ owner, repo, title, body, labels: [label] })).data.number),
+        update: (number, title, body) => call('update an issue', async () => {
+            await octokit.rest.issues.update({ owner, repo, issue_number: number, title, body });
         }),
-        comment: (number, body) => call('comment on an issue', async (signal) => {
-            await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body, request: { signal } });
+        comment: (number, body) => call('comment on an issue', async () => {
+            await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
         }),
-        close: (number) => call('close an issue', async (signal) => {
-            await octokit.rest.issues.update({ owner, repo, issue_number: number, state: 'closed', state_reason: 'completed', request: { signal } });
+        close: (number) => call('close an issue', async () => {
+            await octokit.rest.issues.update({ owner, repo, issue_number: number, state: 'closed', state_reason: 'completed' });
         }),
     };
 }

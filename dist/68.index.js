@@ -41,11 +41,12 @@ class ProxyRouter {
 }
 let router;
 function undiciTransport(fixed) {
-    return async ({ url, method, headers, signal, timeoutMs, maxBodyBytes, where }) => {
+    return async ({ url, method, headers, body, signal, timeoutMs, maxBodyBytes, where }) => {
         router ??= new ProxyRouter(process.env);
         const response = await (0,undici__WEBPACK_IMPORTED_MODULE_0__.request)(url, {
             method: method,
             headers,
+            body,
             dispatcher: fixed ?? router.dispatcherFor(url),
             signal,
             headersTimeout: timeoutMs,

@@ -29,11 +29,12 @@ export class ProxyRouter {
 let router: ProxyRouter | undefined
 
 export function undiciTransport(fixed?: Dispatcher): Transport {
-  return async ({ url, method, headers, signal, timeoutMs, maxBodyBytes, where }) => {
+  return async ({ url, method, headers, body, signal, timeoutMs, maxBodyBytes, where }) => {
     router ??= new ProxyRouter(process.env)
     const response = await request(url, {
       method: method as Dispatcher.HttpMethod,
       headers,
+      body,
       dispatcher: fixed ?? router.dispatcherFor(url),
       signal,
       headersTimeout: timeoutMs,

@@ -42,8 +42,10 @@ export interface HttpResponse {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST'
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   headers?: Record<string, string>
+  /** A request body (JSON text); sent with a content-length. */
+  body?: string
   /** A short name for the request, used in logs and errors: "whoami", "token list". */
   purpose: string
 }
@@ -67,6 +69,7 @@ export interface TransportRequest {
   url: URL
   method: string
   headers: Record<string, string>
+  body?: string
   signal: AbortSignal
   timeoutMs: number
   maxBodyBytes: number
@@ -98,7 +101,7 @@ function directAgent(protocol: string): HttpAgent {
   return agent
 }
 
-export const directTransport: Transport = ({ url, method, headers, signal, maxBodyBytes, where }) =>
+export const directTransport: Transport = ({ url, method, headers, body, signal, maxBodyBytes, where }) =>
   new Promise<TransportResponse>((resolve, reject) => {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       reject(new Error(`unsupported protocol ${url.protocol}`))
@@ -113,7 +116,7 @@ export const directTransport: Transport = ({ url, method, headers, signal, maxBo
       )
     })
     request.on('error', reject)
-    request.end()
+    request.end(body)
   })
 
 /** Picks the transport for a URL: the undici package only when a proxy applies (or a test fixes a dispatcher). */
@@ -224,6 +227,7 @@ export class HttpClient {
       const response = await transport({
         url,
         method: opts.method ?? 'GET',
+        body: opts.body,
         headers: { 'user-agent': this.options.userAgent ?? 'setup-npm-auth', ...opts.headers },
         signal,
         timeoutMs,

@@ -86,7 +86,7 @@ export function parseSettings(read: InputReader): Settings {
     packages: parsePackages(read('packages') ?? ''),
     upgradeNpm: parseBoolean(get, 'upgrade-npm', false),
     openIssue: parseBoolean(get, 'open-issue', false),
-    githubToken: (read('github-token') ?? '').trim(),
+    githubToken: parseToken(read('github-token') ?? '', 'github-token'),
     issueLabel: parseLabel(get('issue-label')),
     timeoutMs: parseInteger(get, 'timeout-seconds', 25, 1, 600) * 1000,
     registryKind: parseRegistryKind(get('registry-kind')),
@@ -162,21 +162,24 @@ export function parseScope(value: string): string {
 }
 
 /** The token is never quoted back: only its problem is described. */
-export function parseToken(raw: string): string {
+export function parseToken(raw: string, input = 'token'): string {
   const token = raw.trim()
-  if (/\s/.test(token)) {
-    throw new InputError(
-      'token',
-      'the token contains whitespace inside it (a line break or space; value not shown). Check the secret holds exactly one token.',
-    )
-  }
-  if (/[\u0000-\u001f\u007f]/.test(token)) {
-    throw new InputError('token', 'the token contains control characters (value not shown). Check the secret holds exactly one token.')
-  }
+  const bad = (what: string) => new InputError(input, `the token ${what} (value not shown). Check the secret holds exactly one token.`)
+  if (/\s/.test(token)) throw bad('contains whitespace inside it (a line break or space)')
+  if (/[\u0000-\u001f\u007f]/.test(token)) throw bad('contains control characters')
+  // Tokens are printable ASCII; anything else cannot travel in an HTTP header anyway.
+  if (/[^\x21-\x7e]/.test(token)) throw bad('contains characters outside printable ASCII')
+  if (token.length > MAX_INPUT_LENGTH) throw bad(`is ${token.length} characters long, more than the ${MAX_INPUT_LENGTH} a token can be`)
   return token
 }
 
 const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/**
+ * Names the token must never be exported into: exporting it there would hand it to, or break, every later
+ * step (PATH, NODE_OPTIONS, LD_PRELOAD…), or feed it to the runner or npm as configuration.
+ */
+const RESERVED_ENV = /^(PATH|HOME|SHELL|USER|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_.*|BASH_ENV|ENV|CI|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*|STATE_.*|NPM_CONFIG_.*|YARN_.*|PNPM_.*|HTTPS?_PROXY|NO_PROXY)$/i
 
 export function parseEnvName(value: string): string {
   if (!ENV_NAME_PATTERN.test(value)) {
@@ -184,6 +187,9 @@ export function parseEnvName(value: string): string {
       'token-env',
       `${quote(value)} is not a valid environment variable name. Expected letters, digits and '_', not starting with a digit, e.g. NODE_AUTH_TOKEN.`,
     )
+  }
+  if (RESERVED_ENV.test(value)) {
+    throw new InputError('token-env', `${quote(value)} is a variable the runner, Node or npm reads for itself; exporting the token into it would break or leak through later steps. Use a name of its own, e.g. NODE_AUTH_TOKEN.`)
   }
   return value
 }

@@ -182,7 +182,7 @@ async function manageIssue(
     report: renderSummary({ ...summary, status, failure: undefined }),
   }
   const { createGitHubIssuesApi } = await import('./github-issues.js')
-  const api = await createGitHubIssuesApi(settings.githubToken, runner.env.GITHUB_REPOSITORY)
+  const api = await createGitHubIssuesApi({ token: settings.githubToken, repository: runner.env.GITHUB_REPOSITORY, timeoutMs: settings.timeoutMs, logger: runner })
   const runUrl = runner.env.GITHUB_SERVER_URL && runner.env.GITHUB_REPOSITORY && runner.env.GITHUB_RUN_ID
     ? `${runner.env.GITHUB_SERVER_URL}/${runner.env.GITHUB_REPOSITORY}/actions/runs/${runner.env.GITHUB_RUN_ID}`
     : undefined

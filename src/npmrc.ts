@@ -153,6 +153,15 @@ export function readExisting(path: string): string | undefined {
   return readFileSync(path, 'utf8')
 }
 
+/** The permission bits of an existing file as octal text ('644'); '' when absent. */
+export function fileMode(path: string): string {
+  try {
+    return (lstatSync(path).mode & 0o777).toString(8)
+  } catch {
+    return ''
+  }
+}
+
 /**
  * Writes atomically: a new 0600 file created exclusively (O_EXCL: never follows a planted link) in the
  * same folder, then renamed over the target (rename replaces a link itself, never its target).

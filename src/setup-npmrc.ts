@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { npmEnvConfig } from './npm-config.js'
-import { mergeNpmrc, readExisting, writeFileAtomic, type NpmrcContent } from './npmrc.js'
+import { fileMode, mergeNpmrc, readExisting, writeFileAtomic, type NpmrcContent } from './npmrc.js'
 import type { PackageManager } from './package-manager.js'
 import { azureCredentialKeys, azurePassword, azureUsername, registryProfile, type RegistryProfile } from './registries.js'
 import type { Runner } from './runner.js'
@@ -52,8 +52,10 @@ export async function setUpNpmrc(runner: Runner, setup: NpmrcSetup): Promise<Set
         : { form: 'token' },
   }
   const existing = readExisting(path)
+  const mode = existing === undefined ? '' : fileMode(path)
   const text = mergeNpmrc(existing ?? '', content)
   writeFileAtomic(path, text)
+  if (mode) runner.saveState(StateKey.NpmrcMode, mode)
   runner.saveState(StateKey.NpmrcPath, path)
   runner.saveState(StateKey.NpmrcCreated, existing === undefined ? 'true' : 'false')
   runner.info(`${existing === undefined ? 'Wrote' : 'Merged into'} ${path} (mode 0600):`)
@@ -96,6 +98,7 @@ async function setUpYarnrc(runner: Runner, setup: NpmrcSetup, profile: RegistryP
   warnIfInWorkspace(runner, path, 'Yarn reads it from HOME: run with HOME outside the workspace.', '.yarnrc.yml inside the workspace')
   try {
     const existing = readExisting(path)
+    const mode = existing === undefined ? '' : fileMode(path)
     let parse: YamlParse | undefined
     if (existing !== undefined && yarnrcNeedsParser(existing)) {
       const yaml = await import('yaml')
@@ -114,6 +117,7 @@ async function setUpYarnrc(runner: Runner, setup: NpmrcSetup, profile: RegistryP
       parse,
     )
     writeFileAtomic(path, text)
+    if (mode) runner.saveState(StateKey.YarnrcMode, mode)
     runner.saveState(StateKey.YarnrcPath, path)
     runner.saveState(StateKey.YarnrcCreated, existing === undefined ? 'true' : 'false')
     runner.info(`${existing === undefined ? 'Wrote' : 'Merged into'} ${path} for Yarn 2+ (mode 0600):`)

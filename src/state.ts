@@ -4,8 +4,12 @@ export const StateKey = {
   NpmrcPath: 'npmrc-path',
   /** 'true' when the main step created that file (post removes it), 'false' when it merged into one. */
   NpmrcCreated: 'npmrc-created',
+  /** Octal mode of a file merged into (e.g. '644'), put back once our lines are out. */
+  NpmrcMode: 'npmrc-mode',
   /** Path of the user-level .yarnrc.yml written or merged into (Yarn 2+), when one was. */
   YarnrcPath: 'yarnrc-path',
   /** 'true' when the main step created that file, 'false' when it merged into one. */
   YarnrcCreated: 'yarnrc-created',
+  /** Octal mode of a .yarnrc.yml merged into. */
+  YarnrcMode: 'yarnrc-mode',
 } as const

@@ -127,7 +127,7 @@ describe('.npmrc writing', () => {
     expect(readFileSync(userconfig, 'utf8')).toBe(original)
   })
 
-  it('post on a merged 0644 file: the bytes come back; the mode stays 0600 (known gap: the original mode is not restored)', async () => {
+  it('post on a merged 0644 file: the bytes and the mode come back', async () => {
     const dirs = await freshDirs()
     const userconfig = join(dirs.root, 'elsewhere', 'shared.npmrc')
     mkdirSync(dirname(userconfig), { recursive: true })
@@ -137,8 +137,7 @@ describe('.npmrc writing', () => {
     const post = await runAction({ step: 'post', dirs: main.dirs })
     expect(post.exitCode).toBe(0)
     expect(readFileSync(userconfig, 'utf8')).toBe('fund=false\n')
-    // GAP (docs/SECURITY.md): 0644 before the job, 0600 after. Safe, but not "exactly what was there".
-    expect(statSync(userconfig).mode & 0o777).toBe(0o600)
+    expect(statSync(userconfig).mode & 0o777).toBe(0o644)
   })
 
   it('post keeps lines a later step appended to a file the action created, taking out only its own', async () => {

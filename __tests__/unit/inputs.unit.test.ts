@@ -293,3 +293,29 @@ describe('refusals never echo secrets and check every date part', () => {
     }
   })
 })
+
+describe('tokens and token-env are held to what can work safely', () => {
+  const refusal = (inputs: Record<string, string>): string => {
+    try {
+      settings(inputs)
+    } catch (error) {
+      return (error as Error).message
+    }
+    throw new Error('expected a refusal')
+  }
+  it('refuses non-ASCII and oversized tokens without showing them', () => {
+    const unicode = 'npm_tökenSECRET123'
+    expect(refusal({ token: unicode })).toMatch(/outside printable ASCII/)
+    expect(refusal({ token: unicode })).not.toContain('SECRET')
+    expect(refusal({ token: `npm_${'A'.repeat(5000)}` })).toMatch(/more than the 4096/)
+  })
+  it('checks github-token like the token', () => {
+    expect(refusal({ 'github-token': 'ghs_abc def' })).toMatch(/^Input 'github-token': the token contains whitespace/)
+  })
+  it.each(['PATH', 'NODE_OPTIONS', 'LD_PRELOAD', 'GITHUB_TOKEN', 'npm_config_registry', 'RUNNER_TEMP', 'HTTPS_PROXY'])('refuses token-env %s', (name) => {
+    expect(refusal({ 'token-env': name })).toMatch(/a variable the runner, Node or npm reads for itself/)
+  })
+  it('accepts ordinary names', () => {
+    expect(settings({ 'token-env': 'MY_NPM_TOKEN' }).tokenEnv).toBe('MY_NPM_TOKEN')
+  })
+})

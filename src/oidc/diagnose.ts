@@ -59,6 +59,15 @@ export interface Diagnosis {
 export function diagnoseExchangeFailure(input: DiagnosisInput): Diagnosis {
   const { packageName, registry, status, message, claims } = input
   const headline = `Trusted publishing pre-flight failed for ${packageName} at ${registry.origin}: HTTP ${status}, "${message}".`
+  if (status >= 500 || status === 429) {
+    // The registry itself is failing (after retries): nothing in the publisher settings explains that.
+    return {
+      headline,
+      causes: [
+        `${registry.host} kept failing (HTTP ${status}) after retries: the registry is down or overloaded, not misconfigured. Re-run the job later; nothing in the trusted publisher settings needs to change for this.`,
+      ],
+    }
+  }
   const causes: string[] = []
   const file = workflowFile(claims.workflowRef)
   const jobFile = workflowFile(claims.jobWorkflowRef)
