@@ -257,6 +257,30 @@ describe('token path against an npmjs-protocol registry', () => {
   })
 })
 
+describe('the token path starts no child process', () => {
+  const spy = join(process.cwd(), '__tests__', 'helpers', 'fixtures', 'child-process-spy.mjs')
+  it('reads npm\'s config from files, spawning nothing; the spy does see the one fallback that spawns', async () => {
+    const token = newToken()
+    registry.addToken({ token, username: 'nochild', expiry: inDays(40) })
+    const first = await runAction({ inputs: { token, mode: 'check', 'registry-url': registry.url } })
+    const log = join(first.dirs.root, 'children.log')
+    const env = { NODE_OPTIONS: `--import=${spy}`, CHILD_PROCESS_LOG: log }
+
+    // registry-url empty: the registry comes from npm's own config files and definitions, read, not asked.
+    const result = await runAction({ inputs: { token }, env: { ...env, npm_config_registry: registry.url }, dirs: first.dirs })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.username).toBe('nochild')
+    expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('')
+
+    // Control: an npm whose definitions cannot be read makes the action ask `npm config get registry`.
+    const broken = join(first.dirs.root, 'broken-npm')
+    const bin = writeStandInNpm(broken, registry.url)
+    writeFileSync(join(broken, 'lib', 'node_modules', 'npm', 'node_modules', '@npmcli', 'config', 'lib', 'definitions', 'definitions.js'), '// unreadable\n')
+    await runAction({ inputs: { token, mode: 'check' }, env: { ...env, PATH: `${bin}:${process.env.PATH}` }, dirs: first.dirs })
+    expect(readFileSync(log, 'utf8')).toMatch(/^execFile npm$/m)
+  })
+})
+
 describe('bad input is refused clearly', () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ['fail-days above warn-days', { 'fail-days': '30', 'warn-days': '14' }, /Input 'fail-days': 30 is greater than warn-days \(14\)/],
