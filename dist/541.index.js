@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony export fetchThrough */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4042);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5515);
 /* harmony import */ var _issue_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1112);
 /**
  * IssuesApi over Octokit (@actions/github: honours GITHUB_API_URL, so GitHub Enterprise Server works).

@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony export ProxyRouter */
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4042);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5515);
 /* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8903);
 /**
  * The proxy transport: the undici package (ProxyAgent, tunnelling with CONNECT). Imported lazily by

@@ -7,8 +7,7 @@
  * package, loaded only when a request goes through a proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, per
  * request, proxy.ts), for its CONNECT tunnelling.
  */
-import { Agent as HttpAgent, request as httpRequest } from 'node:http'
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import type { Agent as HttpAgent, ClientRequest, IncomingMessage, RequestOptions as NodeRequestOptions } from 'node:http'
 import type { Dispatcher } from 'undici'
 import { NetworkError, ResponseError } from './errors.js'
 import type { Logger } from './logger.js'
@@ -89,26 +88,34 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
  * 1 MiB still pulled several MB into memory (peak RSS +24 MB, __tests__/int/faults.int.test.ts);
  * a node:http response is paused while unread and destroyed at the cap. It also has no "bad port" list.
  */
-const directAgents = new Map<string, HttpAgent>()
+interface NodeClient {
+  request(url: URL, options: NodeRequestOptions, callback: (response: IncomingMessage) => void): ClientRequest
+  agent: HttpAgent
+}
+const directClients = new Map<string, Promise<NodeClient>>()
 
-function directAgent(protocol: string): HttpAgent {
-  let agent = directAgents.get(protocol)
-  if (!agent) {
-    // Keep-alive: whoami, the token list pages and the exchanges reuse connections (free sockets are unref'd).
-    agent = protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
-    directAgents.set(protocol, agent)
+/**
+ * node:http or node:https with a keep-alive agent (whoami, the token list pages and the exchanges reuse
+ * connections; free sockets are unref'd). Loaded on first use: node:https brings TLS, about 25 ms of
+ * start-up that a plain-http registry never needs.
+ */
+function directClient(protocol: 'http:' | 'https:'): Promise<NodeClient> {
+  let client = directClients.get(protocol)
+  if (!client) {
+    client =
+      protocol === 'https:'
+        ? import('node:https').then((m) => ({ request: m.request, agent: new m.Agent({ keepAlive: true }) }))
+        : import('node:http').then((m) => ({ request: m.request, agent: new m.Agent({ keepAlive: true }) }))
+    directClients.set(protocol, client)
   }
-  return agent
+  return client
 }
 
-export const directTransport: Transport = ({ url, method, headers, body, signal, maxBodyBytes, where }) =>
-  new Promise<TransportResponse>((resolve, reject) => {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      reject(new Error(`unsupported protocol ${url.protocol}`))
-      return
-    }
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest
-    const request = send(url, { method, headers, signal, agent: directAgent(url.protocol) }, (response) => {
+export const directTransport: Transport = async ({ url, method, headers, body, signal, maxBodyBytes, where }) => {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`)
+  const client = await directClient(url.protocol)
+  return new Promise<TransportResponse>((resolve, reject) => {
+    const request = client.request(url, { method, headers, signal, agent: client.agent }, (response) => {
       const status = response.statusCode ?? 0
       readCapped(response, maxBodyBytes, where, status, () => response.destroy()).then(
         (text) => resolve({ status, headers: flattenHeaders(response.headers), text }),
@@ -118,6 +125,7 @@ export const directTransport: Transport = ({ url, method, headers, body, signal,
     request.on('error', reject)
     request.end(body)
   })
+}
 
 /** Picks the transport for a URL: the undici package only when a proxy applies (or a test fixes a dispatcher). */
 async function transportFor(url: URL, dispatcher: Dispatcher | undefined): Promise<Transport> {

@@ -5,7 +5,6 @@
  *   the default in the installed npm's own config definitions.
  * `npm config get registry` is spawned only when the installed npm cannot be read.
  */
-import { execFile } from 'node:child_process'
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { basename, delimiter, dirname, join, resolve } from 'node:path'
@@ -184,7 +183,8 @@ export function readNpmDefaultRegistry(npm: NpmInstall): string | undefined {
 }
 
 /** Spawns `npm config get registry` (bounded); only used when the installed npm cannot be read. */
-export function askNpmForRegistry(cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function askNpmForRegistry(cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const { execFile } = await import('node:child_process') // only on this fallback: nothing else spawns
   return new Promise((resolvePromise) => {
     execFile('npm', ['config', 'get', 'registry'], { cwd, env, timeout: 15_000, windowsHide: true }, (error, stdout) => {
       const value = String(stdout ?? '').trim()
