@@ -4,7 +4,7 @@
 // token auth with a configurable read-only token, Link-header pagination with a small configurable
 // page size, fault injection, and a record of every request. node:http only, no framework.
 import http from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { listenOnLoopback, resetConnection } from './loopback.js'
 
 export interface FakeComment {
   id: number
@@ -98,7 +98,6 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
   const repos = new Map<string, RepoData>()
   const requests: GitHubRequest[] = []
   const faults: QueuedFault[] = []
-  const sockets = new Set<Socket>()
   let origin = ''
   let clock = Date.parse('2020-01-01T00:00:00Z')
   // Strictly increasing timestamps, so "created" order is well defined even within one millisecond.
@@ -204,9 +203,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     }
     if ('hang' in fault) return true // never answers; stop() destroys the socket
     if ('reset' in fault) {
-      const sock = req.socket as Socket & { resetAndDestroy?: () => void }
-      if (typeof sock.resetAndDestroy === 'function') sock.resetAndDestroy()
-      else sock.destroy()
+      resetConnection(req.socket)
       return true
     }
     const body = fault.body === undefined ? { message: `injected ${fault.status}`, documentation_url: DOCS } : fault.body
@@ -352,7 +349,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     handleRoute(req, res, record)
   }
 
-  const server = http.createServer((req, res) => {
+  const loopback = await listenOnLoopback((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' })
@@ -360,19 +357,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       } else res.destroy()
     })
   })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  server.on('clientError', (_err, socket) => socket.destroy())
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const port = (server.address() as AddressInfo).port
-  origin = `http://127.0.0.1:${port}`
+  const port = loopback.port
+  origin = loopback.origin
 
-  let stopping: Promise<void> | undefined
   return {
     url: origin,
     port,
@@ -387,13 +374,6 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     },
     pendingFaults: () => faults.length,
     receivedText: () => requests.map((r) => `${r.path}\n${r.body}`).join('\n'),
-    stop() {
-      stopping ??= new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        for (const s of sockets) s.destroy()
-        server.closeAllConnections()
-      })
-      return stopping
-    },
+    stop: loopback.stop,
   }
 }

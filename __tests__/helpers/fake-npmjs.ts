@@ -4,7 +4,7 @@
 // injection for the network-failure paths. node:http only, no framework.
 import http from 'node:http'
 import { createHash, randomBytes } from 'node:crypto'
-import type { AddressInfo, Socket } from 'node:net'
+import { listenOnLoopback, resetConnection } from './loopback.js'
 
 export interface TokenSpec {
   /** The secret itself, as a client would send it (Bearer). */
@@ -183,7 +183,6 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   const packuments = new Map<string, Record<string, any>>() // by package name
   const tarballs = new Map<string, Buffer>() // by path after the prefix, decoded ('@s/p/-/p-1.0.0.tgz')
   const faults: QueuedFault[] = []
-  const sockets = new Set<Socket>()
   let tokenCounter = 0
   let origin = ''
   let url = ''
@@ -329,10 +328,7 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     }
     if ('hang' in fault) return true // never answers; stop() destroys the socket
     if ('reset' in fault) {
-      // resetAndDestroy sends a TCP RST (client sees ECONNRESET) instead of a clean FIN.
-      const sock = req.socket as Socket & { resetAndDestroy?: () => void }
-      if (typeof sock.resetAndDestroy === 'function') sock.resetAndDestroy()
-      else sock.destroy()
+      resetConnection(req.socket)
       return true
     }
     if ('html' in fault) {
@@ -516,28 +512,16 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     sendJson(res, 405, { error: 'Method not allowed' })
   }
 
-  const server = http.createServer((req, res) => {
+  const loopback = await listenOnLoopback((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: String(err) })
       else res.destroy()
     })
   })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  // Clients we reset or hang up on produce socket errors; they are expected here.
-  server.on('clientError', (_err, socket) => socket.destroy())
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const port = (server.address() as AddressInfo).port
-  origin = `http://127.0.0.1:${port}`
+  const port = loopback.port
+  origin = loopback.origin
   url = `${origin}${prefix}`
 
-  let stopping: Promise<void> | undefined
   return {
     url,
     origin,
@@ -551,14 +535,6 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
       for (const f of queued) faults.push({ matcher, fault: f })
     },
     pendingFaults: () => faults.length,
-    stop() {
-      stopping ??= new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        // Hung and keep-alive sockets would keep close() waiting: end them now.
-        for (const s of sockets) s.destroy()
-        server.closeAllConnections()
-      })
-      return stopping
-    },
+    stop: loopback.stop,
   }
 }

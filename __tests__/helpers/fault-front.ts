@@ -4,7 +4,7 @@
 // Requests that no fault matches are passed to the fake unchanged, so the rest of the run is real.
 // It records every request it received (with headers), faulted or not. node:http only.
 import http from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { listenOnLoopback, resetConnection } from './loopback.js'
 
 export type FrontFault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
@@ -74,7 +74,6 @@ export async function startFaultFront(upstream: string): Promise<FaultFront> {
   const target = new URL(upstream)
   const rules: Rule[] = []
   const requests: FrontRequest[] = []
-  const sockets = new Set<Socket>()
   const agent = new http.Agent({ keepAlive: false })
 
   function take(key: string): FrontFault | undefined {
@@ -100,9 +99,7 @@ export async function startFaultFront(upstream: string): Promise<FaultFront> {
       case 'hang':
         return // never answers; stop() destroys the socket
       case 'reset': {
-        const socket = req.socket as Socket & { resetAndDestroy?: () => void }
-        if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy()
-        else socket.destroy()
+        resetConnection(req.socket)
         return
       }
       case 'status': {
@@ -128,24 +125,17 @@ export async function startFaultFront(upstream: string): Promise<FaultFront> {
     }
   }
 
-  const server = http.createServer((req, res) => {
-    const key = `${req.method ?? 'GET'} ${req.url ?? '/'}`
-    const fault = take(key)
-    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, fault: fault?.kind ?? '' })
-    if (!fault) return pass(req, res)
-    apply(fault, req, res).catch(() => res.destroy())
-  })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  server.on('clientError', (_err, socket) => socket.destroy())
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const port = (server.address() as AddressInfo).port
-  let stopping: Promise<void> | undefined
+  const loopback = await listenOnLoopback(
+    (req, res) => {
+      const key = `${req.method ?? 'GET'} ${req.url ?? '/'}`
+      const fault = take(key)
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, fault: fault?.kind ?? '' })
+      if (!fault) return pass(req, res)
+      apply(fault, req, res).catch(() => res.destroy())
+    },
+    () => agent.destroy(),
+  )
+  const port = loopback.port
   return {
     origin: `http://127.0.0.1:${port}`,
     port,
@@ -154,42 +144,19 @@ export async function startFaultFront(upstream: string): Promise<FaultFront> {
       rules.push({ matcher, fault, left: times })
     },
     seen: (matcher) => requests.filter((r) => matcher.test(`${r.method} ${r.path}`)),
-    stop() {
-      stopping ??= new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        for (const s of sockets) s.destroy()
-        server.closeAllConnections()
-        agent.destroy()
-      })
-      return stopping
-    },
+    stop: loopback.stop,
   }
 }
 
 /** A loopback server standing for "another host": records every request (with headers) and answers `status`. */
 export async function startElsewhere(status = 401): Promise<{ origin: string; requests: FrontRequest[]; stop(): Promise<void> }> {
   const requests: FrontRequest[] = []
-  const sockets = new Set<Socket>()
-  const server = http.createServer((req, res) => {
+  const loopback = await listenOnLoopback((req, res) => {
     req.resume()
     requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, fault: '' })
     const body = JSON.stringify({ message: 'Requires authentication' })
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
     res.end(body)
   })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const port = (server.address() as AddressInfo).port
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    requests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        for (const s of sockets) s.destroy()
-      }),
-  }
+  return { origin: loopback.origin, requests, stop: loopback.stop }
 }

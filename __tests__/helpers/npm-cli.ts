@@ -11,16 +11,24 @@ export interface NpmRun {
   stderr: string
 }
 
-export function runNpm(args: string[], opts: { cwd: string; env: Record<string, string | undefined>; timeoutMs?: number }): Promise<NpmRun> {
+export interface RunOptions {
+  cwd: string
+  /** Applied over a sanitized env (no npm_config_*, INPUT_*, tokens… of the test process). */
+  env: Record<string, string | undefined>
+  timeoutMs?: number
+}
+
+/** Runs a command as a later workflow step would, capturing its output; kills it at the timeout. */
+export function runProcess(command: string, args: string[], opts: RunOptions): Promise<NpmRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd: opts.cwd, env: sanitizedEnv(opts.env) })
+    const child = spawn(command, args, { cwd: opts.cwd, env: sanitizedEnv(opts.env) })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c) => (stdout += c))
     child.stderr.on('data', (c) => (stderr += c))
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`npm ${args.join(' ')} timed out\n${stdout}\n${stderr}`))
+      reject(new Error(`${command} ${args.join(' ')} timed out\n${stdout}\n${stderr}`))
     }, opts.timeoutMs ?? 60_000)
     child.on('error', reject)
     child.on('close', (code) => {
@@ -28,6 +36,11 @@ export function runNpm(args: string[], opts: { cwd: string; env: Record<string, 
       resolve({ code: code ?? 1, stdout, stderr })
     })
   })
+}
+
+/** The npm on PATH. */
+export function runNpm(args: string[], opts: RunOptions): Promise<NpmRun> {
+  return runProcess('npm', args, opts)
 }
 
 /** A minimal publishable package in `dir`. */

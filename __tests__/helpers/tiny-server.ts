@@ -1,7 +1,7 @@
 // A loopback HTTP server for unit tests: node:http on 127.0.0.1, port 0. It records every request it
 // receives (method, URL, headers) so a test can assert what reached it, and closes all its sockets.
 import http from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { listenOnLoopback } from './loopback.js'
 
 export interface SeenRequest {
   method: string
@@ -23,8 +23,7 @@ export interface TinyServer {
 
 export async function startServer(handler: Handler): Promise<TinyServer> {
   const requests: SeenRequest[] = []
-  const sockets = new Set<Socket>()
-  const server = http.createServer((req, res) => {
+  const loopback = await listenOnLoopback((req, res) => {
     const seen: SeenRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers }
     requests.push(seen)
     Promise.resolve(handler(req, res, seen)).catch((error: unknown) => {
@@ -32,22 +31,12 @@ export async function startServer(handler: Handler): Promise<TinyServer> {
       res.end(String(error))
     })
   })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  const origin = `http://127.0.0.1:${port}/`
+  const origin = `${loopback.origin}/`
   return {
     origin,
     url: (path = '') => new URL(path.replace(/^\//, ''), origin),
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      }),
+    close: loopback.stop,
   }
 }
 

@@ -5,9 +5,10 @@
 // __tests__/unit/proxy.unit.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import http from 'node:http'
-import net, { type AddressInfo, type Socket } from 'node:net'
+import net, { type Socket } from 'node:net'
 import { cleanupRunDirs, runAction, type RunActionResult } from '../../scripts/lib/run-action.mjs'
 import { assertNoSecretLeak } from '../helpers/canary.js'
+import { listenOnLoopback } from '../helpers/loopback.js'
 import { startFakeNpmjs, type FakeNpmjs } from '../helpers/fake-npmjs.js'
 
 interface ConnectProxy {
@@ -30,15 +31,17 @@ async function startConnectProxy(): Promise<ConnectProxy> {
   const tunnelled: string[] = []
   const proxyAuthorization: string[] = []
   const forwarded: string[] = []
-  const sockets = new Set<Socket>()
-  const server = http.createServer((req, res) => {
-    // Absolute-form requests (a forward proxy): recorded, refused. The action must tunnel.
-    forwarded.push(`${req.method} ${req.url}`)
-    res.writeHead(405, { 'content-length': 0 })
-    res.end()
-  })
-  server.on('connect', (req: http.IncomingMessage, client: Socket, head: Buffer) => {
-    sockets.add(client)
+  const upstreams = new Set<Socket>()
+  const loopback = await listenOnLoopback(
+    (req, res) => {
+      // Absolute-form requests (a forward proxy): recorded, refused. The action must tunnel.
+      forwarded.push(`${req.method} ${req.url}`)
+      res.writeHead(405, { 'content-length': 0 })
+      res.end()
+    },
+    () => upstreams.forEach((s) => s.destroy()),
+  )
+  loopback.server.on('connect', (req: http.IncomingMessage, client: Socket, head: Buffer) => {
     const target = req.url ?? ''
     connects.push(target)
     proxyAuthorization.push(String(req.headers['proxy-authorization'] ?? ''))
@@ -54,7 +57,7 @@ async function startConnectProxy(): Promise<ConnectProxy> {
       upstream.pipe(client)
       client.pipe(upstream)
     })
-    sockets.add(upstream)
+    upstreams.add(upstream)
     let pending = ''
     client.on('data', (chunk: Buffer) => {
       pending += chunk.toString('latin1')
@@ -69,24 +72,14 @@ async function startConnectProxy(): Promise<ConnectProxy> {
     upstream.on('close', () => client.destroy())
     client.on('close', () => upstream.destroy())
   })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const port = (server.address() as AddressInfo).port
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: loopback.origin,
+    port: loopback.port,
     connects,
     tunnelled,
     proxyAuthorization,
     forwarded,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        for (const s of sockets) s.destroy()
-      }),
+    stop: loopback.stop,
   }
 }
 

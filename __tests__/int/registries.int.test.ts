@@ -4,16 +4,15 @@
 // registry here refuses anything (packument, tarball, whoami, publish) without a credential it accepts,
 // so a client that did not send one fails the test.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type http from 'node:http'
 import { join } from 'node:path'
-import { modernNode, repoRoot, sanitizedEnv } from '../../scripts/lib/node-bin.mjs'
+import { modernNode, repoRoot } from '../../scripts/lib/node-bin.mjs'
 import { cleanupRunDirs, runAction, type RunActionResult } from '../../scripts/lib/run-action.mjs'
 import { assertNoSecretLeak } from '../helpers/canary.js'
 import { startFakeNpmjs, type FakeNpmjs } from '../helpers/fake-npmjs.js'
-import { runNpm, writeFixturePackage } from '../helpers/npm-cli.js'
+import { runNpm, runProcess, writeFixturePackage, type NpmRun } from '../helpers/npm-cli.js'
 
 const alnum = (n: number) => randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n)
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
@@ -38,31 +37,11 @@ async function privateRegistry(prefix: string): Promise<FakeNpmjs & { accept(hea
   return Object.assign(registry, { accept: (header: string) => void accepted.add(header) })
 }
 
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
+/** Runs a JavaScript CLI (pnpm, yarn) from node_modules with the env of a later workflow step. */
+function runCli(script: string, args: string[], cwd: string, env: Record<string, string | undefined>): Promise<NpmRun> {
+  return runProcess(modernNode(22), [script, ...args], { cwd, env, timeoutMs: 45_000 })
 }
 
-/** Runs a JavaScript CLI (pnpm, yarn) from node_modules with the env of a later workflow step. */
-function runCli(script: string, args: string[], cwd: string, env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(modernNode(22), [script, ...args], { cwd, env: sanitizedEnv(env) })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c) => (stdout += c))
-    child.stderr.on('data', (c) => (stderr += c))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`${script} ${args.join(' ')} timed out\n${stdout}\n${stderr}`))
-    }, 45_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code: code ?? 1, stdout, stderr })
-    })
-  })
-}
 const PNPM = join(repoRoot, 'node_modules', 'pnpm', 'bin', 'pnpm.cjs')
 const YARN = join(repoRoot, 'node_modules', '@yarnpkg', 'cli-dist', 'bin', 'yarn.js')
 

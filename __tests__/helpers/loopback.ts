@@ -1,0 +1,51 @@
+// The plumbing every loopback fake shares: an HTTP server on 127.0.0.1 with an OS-assigned port that
+// tracks its sockets, so stop() ends promptly even with hung or keep-alive connections.
+import http from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+
+export interface Loopback {
+  server: http.Server
+  port: number
+  /** `http://127.0.0.1:PORT` (no trailing slash). */
+  origin: string
+  /** Closes the server and destroys every socket; idempotent. */
+  stop(): Promise<void>
+}
+
+export async function listenOnLoopback(listener: http.RequestListener, onStop?: () => void): Promise<Loopback> {
+  const sockets = new Set<Socket>()
+  const server = http.createServer(listener)
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  // Clients we reset or hang up on produce socket errors; they are expected here.
+  server.on('clientError', (_err, socket) => socket.destroy())
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  let stopping: Promise<void> | undefined
+  return {
+    server,
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const socket of sockets) socket.destroy()
+        server.closeAllConnections()
+        onStop?.()
+      })
+      return stopping
+    },
+  }
+}
+
+/** Ends a connection with a TCP RST, so the client sees ECONNRESET rather than a clean close. */
+export function resetConnection(socket: Socket): void {
+  const withReset = socket as Socket & { resetAndDestroy?: () => void }
+  if (typeof withReset.resetAndDestroy === 'function') withReset.resetAndDestroy()
+  else socket.destroy()
+}
