@@ -142,12 +142,12 @@ export async function run(): Promise<void> {
       outputs['npmrc-path'] = paths.npmrcPath
       summary.npmrcPath = paths.yarnrcPath ? `${paths.npmrcPath} (and ${paths.yarnrcPath} for Yarn)` : paths.npmrcPath
     }
-    await finish(outputs, summary, status)
+    await finish(runner, outputs, summary, status)
   } catch (error) {
     // Findings already printed (e.g. a rejected token) stay; this adds the failure that stopped the step.
     summary.failure = describeError(error)
-    await finish(outputs, summary, 'error')
-    core.setFailed(summary.failure)
+    await finish(runner, outputs, summary, 'error')
+    core.setFailed(runner.redact(summary.failure))
     if (!(error instanceof ActionError)) core.debug(error instanceof Error && error.stack ? error.stack : String(error))
   }
 }
@@ -179,7 +179,7 @@ async function manageIssue(
     expiresAt: tokenReport?.expiresAt,
     cause: tokenReport?.findings.find((f) => f.level !== 'notice' && !f.title.startsWith('npm token expire'))?.title,
     expiryIsTheCause: tokenReport?.findings.some((f) => f.level !== 'notice' && f.title.startsWith('npm token expire')) ?? false,
-    report: renderSummary({ ...summary, status, failure: undefined }),
+    report: runner.redact(renderSummary({ ...summary, status, failure: undefined })),
   }
   const { createGitHubIssuesApi } = await import('./github-issues.js')
   const api = await createGitHubIssuesApi({ token: settings.githubToken, repository: runner.env.GITHUB_REPOSITORY, timeoutMs: settings.timeoutMs, logger: runner })
@@ -240,15 +240,15 @@ function recordToken(outputs: Outputs, summary: SummaryData, report: TokenReport
   })
 }
 
-async function finish(outputs: Outputs, summary: SummaryData, status: Status): Promise<void> {
+async function finish(runner: Runner, outputs: Outputs, summary: SummaryData, status: Status): Promise<void> {
   outputs.status = status
   summary.status = status
-  for (const name of OUTPUT_NAMES) core.setOutput(name, outputs[name])
+  for (const name of OUTPUT_NAMES) core.setOutput(name, runner.redact(outputs[name]))
   // Error findings were already printed as annotations; a thrown failure is printed by setFailed.
   if (status === 'error' && !summary.failure) process.exitCode = 1
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {
-      await core.appendSummary(renderSummary(summary))
+      await core.appendSummary(runner.redact(renderSummary(summary)))
     } catch (e) {
       core.warning(`Could not write the job summary: ${describeError(e)}`)
     }

@@ -257,6 +257,30 @@ describe('token path against an npmjs-protocol registry', () => {
   })
 })
 
+describe('registry text that echoes the token', () => {
+  it('never carries it into the summary, outputs or annotations', async () => {
+    // A hostile or broken registry that quotes the credential back in its npm-notice header.
+    const echo = await startFakeNpmjs({
+      hook: (req, res) => {
+        if (!req.url?.startsWith('/-/whoami')) return false
+        const auth = String(req.headers.authorization ?? '')
+        res.writeHead(401, { 'npm-notice': `Token ${auth.replace(/^Bearer /, '')} is not valid here`, 'content-type': 'application/json' })
+        res.end(JSON.stringify({ error: `bad token ${auth}` }))
+        return true
+      },
+    })
+    try {
+      const token = newToken()
+      const result = await runAction({ inputs: { token, 'registry-url': echo.url, mode: 'check' } })
+      expect(result.exitCode).toBe(1)
+      expect(result.summary).toContain('Token *** is not valid here')
+      assertNoSecretLeak(result, [token])
+    } finally {
+      await echo.stop()
+    }
+  })
+})
+
 describe('the token path starts no child process', () => {
   const spy = join(process.cwd(), '__tests__', 'helpers', 'fixtures', 'child-process-spy.mjs')
   it('reads npm\'s config from files, spawning nothing; the spy does see the one fallback that spawns', async () => {
