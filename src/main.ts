@@ -11,6 +11,7 @@ import { parseSettings, type Settings } from './inputs.js'
 import { chooseAuthFor, type RegistryProfile } from './registries.js'
 import { chooseRegistry } from './registry-choice.js'
 import { runOidcFlow } from './oidc/flow.js'
+import { workflowFile, type IdTokenClaims } from './oidc/claims.js'
 import type { Runner } from './runner.js'
 import { setUpNpmrc } from './setup-npmrc.js'
 import { planTarget } from './target.js'
@@ -30,6 +31,7 @@ export const OUTPUT_NAMES = [
   'registry-url',
   'packages',
   'provenance',
+  'oidc-claims',
   'issue-number',
 ] as const
 type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>
@@ -93,6 +95,7 @@ export async function run(): Promise<void> {
       if (outcome.tokenReport) recordToken(outputs, summary, outcome.tokenReport)
       outputs.packages = JSON.stringify(outcome.preflight.results.map((r) => ({ name: r.name, ok: r.ok, status: r.status })))
       outputs.provenance = String(outcome.provenance)
+      outputs['oidc-claims'] = JSON.stringify(claimsOutput(outcome.preflight.claims))
       summary.oidc = {
         packages: outcome.preflight.results.map((r) => ({ name: r.name, result: r.ok ? `✅ exchange ok (HTTP ${r.status})` : `❌ HTTP ${r.status}` })),
         claims: outcome.preflight.claims,
@@ -149,6 +152,20 @@ export async function run(): Promise<void> {
     await finish(runner, outputs, summary, 'error')
     core.setFailed(runner.redact(summary.failure))
     if (!(error instanceof ActionError)) core.debug(error instanceof Error && error.stack ? error.stack : String(error))
+  }
+}
+
+/** The ID token's claims that decide trusted publishing, for later steps (never the token itself). */
+function claimsOutput(claims: IdTokenClaims): Record<string, string> {
+  return {
+    repository: claims.repository ?? '',
+    'workflow-file': workflowFile(claims.workflowRef) ?? '',
+    'workflow-ref': claims.workflowRef ?? '',
+    'job-workflow-ref': claims.jobWorkflowRef ?? '',
+    environment: claims.environment ?? '',
+    ref: claims.ref ?? '',
+    'runner-environment': claims.runnerEnvironment ?? '',
+    'repository-visibility': claims.repositoryVisibility ?? '',
   }
 }
 

@@ -191,6 +191,13 @@ describe('trusted publishing: pre-flight and setup', () => {
     expect(result.exitCode).toBe(0)
     expect(result.outputs.provenance).toBe('true')
     expect(result.summary).toContain('provenance: on (public repository)')
+    expect(JSON.parse(result.outputs['oidc-claims'])).toMatchObject({
+      repository: 'octo-org/octo-repo',
+      'workflow-file': 'publish.yml',
+      environment: '',
+      'runner-environment': 'github-hosted',
+      'repository-visibility': 'public',
+    })
   })
 
   it('(b) trusted publisher for another workflow file: fails with the registry answer, the claims and the cause; no .npmrc', async () => {
