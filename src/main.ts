@@ -8,7 +8,7 @@ import { createCoreRunner } from './core-runner.js'
 import { ActionError, TokenRejectedError, describeError } from './errors.js'
 import { HttpClient } from './http.js'
 import { parseSettings, type Settings } from './inputs.js'
-import { chooseAuthFor, type RegistryProfile } from './registries.js'
+import { azurePassword, azureUsername, chooseAuthFor, type RegistryProfile } from './registries.js'
 import { chooseRegistry } from './registry-choice.js'
 import { runOidcFlow } from './oidc/flow.js'
 import { workflowFile, type IdTokenClaims } from './oidc/claims.js'
@@ -58,6 +58,12 @@ export async function run(): Promise<void> {
       return { ...choice, target: planned }
     })
     const { settings, profile } = target
+    // Values derived from the token are secrets too, masked before any request can fail and print them.
+    runner.mask(settings.token) // may be the github-token standing in for GitHub Packages
+    if (profile.credential === 'password' && settings.token) {
+      runner.mask(azurePassword(settings.token))
+      runner.mask(Buffer.from(`${azureUsername(registry)}:${settings.token}`, 'utf8').toString('base64'))
+    }
     outputs['registry-url'] = registry.href
     Object.assign(summary, { registry, registrySource: profile.kind === 'generic' ? source : `${source}; ${profile.label}` })
 

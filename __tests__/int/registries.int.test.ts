@@ -155,7 +155,10 @@ describe('Azure Artifacts', () => {
     expect(npmrc).toContain(`registry=${registry.url}`)
     const encoded = Buffer.from(pat).toString('base64')
     expect(result.env.NODE_AUTH_TOKEN).toBe(encoded)
-    expect(result.masks).toEqual(expect.arrayContaining([pat, encoded]))
+    // The PAT, its base64 form and the Basic ident (ORG:PAT) whoami sends are all masked.
+    const ident = Buffer.from(`${org}:${pat}`).toString('base64')
+    expect(result.masks).toEqual(expect.arrayContaining([pat, encoded, ident]))
+    expect(result.stdout.indexOf(`::add-mask::${ident}`)).toBeLessThan(result.stdout.indexOf('::group::Token'))
     // The base64 form is masked before it is exported.
     const maskAt = result.stdout.indexOf(`::add-mask::${encoded}`)
     expect(maskAt).toBeGreaterThan(-1)
