@@ -6,9 +6,9 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 const entries = [
-  ['src/index.ts', ''],
-  ['src/post.ts', 'post'],
-  ['src/cli-main.ts', 'cli'],
+  ['src/action/main.ts', ''],
+  ['src/action/post.ts', 'post'],
+  ['src/cli/main.ts', 'cli'],
 ]
 const staging = mkdtempSync(path.resolve('.dist-'))
 try {

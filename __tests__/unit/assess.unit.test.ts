@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { daysUntil, gradeExpiry, isoDay, kindFindings, worst, type KindInput } from '../../src/assess.js'
-import type { TokenDetails } from '../../src/registry.js'
+import { daysUntil, gradeExpiry, isoDay, kindFindings, worst, type KindInput } from '../../src/check/grade.js'
+import type { TokenDetails } from '../../src/registry/token-api.js'
 
 const DAY = 24 * 60 * 60 * 1000
 const NOW = new Date('2026-06-15T12:00:00.000Z')

@@ -3,7 +3,8 @@
 // retryable. The same paths run end to end in __tests__/int/faults.int.test.ts.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { NetworkError, ResponseError } from '../../src/errors.js'
-import { HttpClient, directTransport } from '../../src/http.js'
+import { HttpClient } from '../../src/http/client.js'
+import { directTransport } from '../../src/http/transport.js'
 import { json, startServer, type Handler, type TinyServer } from '../helpers/tiny-server.js'
 
 const servers: TinyServer[] = []

@@ -3,7 +3,7 @@ import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { NetworkError, ResponseError } from '../../src/errors.js'
-import { HttpClient, parseJsonBody, parseRetryAfter, type HttpClientOptions, type HttpResponse } from '../../src/http.js'
+import { HttpClient, parseJsonBody, parseRetryAfter, type HttpClientOptions, type HttpResponse } from '../../src/http/client.js'
 import { json, startServer, type Handler, type TinyServer } from '../helpers/tiny-server.js'
 
 let agent: Agent

@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { repoRoot } from '../../scripts/lib/node-bin.mjs'
 import { readActionInputs } from '../../scripts/lib/run-action.mjs'
 import { InputError } from '../../src/errors.js'
-import { parseSettings, type Settings } from '../../src/inputs.js'
-import { renderNpmrcLines } from '../../src/npmrc.js'
+import { parseSettings, type Settings } from '../../src/settings/parse.js'
+import { renderNpmrcLines } from '../../src/config-files/npmrc.js'
 
 const INPUTS = readActionInputs(join(repoRoot, 'action.yml'))
 /** action.yml defaults, with expressions (`${{ github.token }}`) evaluated to '' as the harness does. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { issueTitle, severityOf, type TokenState } from '../../src/issue.js'
+import { issueTitle, severityOf, type TokenState } from '../../src/issue/sync-issue.js'
 
 const registry = new URL('https://registry.example.test/')
 const state = (over: Partial<TokenState>): TokenState => ({ registry, severity: 'warning', daysLeft: 10, expiresAt: undefined, report: '', ...over })

@@ -15,7 +15,7 @@ import {
   resolveNpmRegistry,
   type NpmInstall,
   type ResolveOptions,
-} from '../../src/npm-config.js'
+} from '../../src/registry/npm-config.js'
 
 // npm's own ini reader and env replacement, from the npm installed on this machine: the oracle.
 const NPM_ROOT = '/usr/lib/node_modules/npm'

@@ -4,18 +4,10 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { NpmrcError } from '../../src/errors.js'
-import {
-  BLOCK_END,
-  BLOCK_START,
-  DISPLACED_PREFIX,
-  mergeNpmrc,
-  readExisting,
-  registryKey,
-  renderNpmrcLines,
-  restoreNpmrc,
-  writeFileAtomic,
-  type NpmrcContent,
-} from '../../src/npmrc.js'
+import { BLOCK_END, BLOCK_START, DISPLACED_PREFIX } from '../../src/config-files/marked-block.js'
+import { mergeNpmrc, renderNpmrcLines, restoreNpmrc, type NpmrcContent } from '../../src/config-files/npmrc.js'
+import { registryKey } from '../../src/registry/url.js'
+import { readExisting, writeFileAtomic } from '../../src/config-files/safe-file.js'
 
 // npm's own rule for the credentials key, loaded from the npm installed on this machine.
 const NERF_DART = '/usr/lib/node_modules/npm/node_modules/@npmcli/config/lib/nerf-dart.js'

@@ -2,7 +2,7 @@
 // them. Pure functions of the URL and the environment; the end-to-end proof (a real CONNECT proxy) is
 // __tests__/int/proxy.int.test.ts.
 import { describe, expect, it } from '@jest/globals'
-import { bypassesProxy, proxyFor } from '../../src/proxy.js'
+import { bypassesProxy, proxyFor } from '../../src/http/proxy.js'
 
 const PROXY = 'http://127.0.0.1:3128'
 const OTHER = 'http://127.0.0.1:8080'

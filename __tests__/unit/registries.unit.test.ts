@@ -6,24 +6,26 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { InputError, TokenRejectedError } from '../../src/errors.js'
-import { HttpClient, type TransportRequest } from '../../src/http.js'
-import { checkToken } from '../../src/token-check.js'
-import { parseSettings } from '../../src/inputs.js'
-import { AZURE_EMAIL, mergeNpmrc, renderNpmrcLines, restoreNpmrc, restoreMarkedBlock, type NpmrcContent } from '../../src/npmrc.js'
-import { resolvePackageManager } from '../../src/package-manager.js'
+import { HttpClient } from '../../src/http/client.js'
+import type { TransportRequest } from '../../src/http/transport.js'
+import { checkToken } from '../../src/check/check-token.js'
+import { parseSettings } from '../../src/settings/parse.js'
+import { chooseAuthFor } from '../../src/auth/choose-auth.js'
+import { restoreMarkedBlock } from '../../src/config-files/marked-block.js'
+import { AZURE_EMAIL, mergeNpmrc, renderNpmrcLines, restoreNpmrc, type NpmrcContent } from '../../src/config-files/npmrc.js'
+import { resolvePackageManager } from '../../src/project/package-manager.js'
 import {
   azureCredentialKeys,
   azurePassword,
   azureUsername,
-  chooseAuthFor,
   defaultScope,
   detectRegistryKind,
   effectiveToken,
   registryProfile,
   whoamiRequest,
-} from '../../src/registries.js'
-import { planTarget } from '../../src/target.js'
-import { mergeYarnrc, yarnrcEntries, yarnrcNeedsParser, yarnrcPath, YarnrcError, type YarnrcContent } from '../../src/yarnrc.js'
+} from '../../src/registry/kind.js'
+import { planTarget } from '../../src/registry/target.js'
+import { mergeYarnrc, yarnrcEntries, yarnrcNeedsParser, yarnrcPath, YarnrcError, type YarnrcContent } from '../../src/config-files/yarnrc.js'
 
 const u = (s: string) => new URL(s)
 const kindOf = (s: string, isPublic = false) => detectRegistryKind(u(s), isPublic).kind
@@ -118,7 +120,12 @@ describe('GitHub Packages defaults', () => {
   })
   it('planTarget applies both and says so', () => {
     const settings = parseSettings((name) => ({ 'registry-url': 'https://npm.pkg.github.com', 'github-token': 'ghs_x' })[name] ?? '')
-    const target = planTarget(settings, settings.registryUrl!, false, { GITHUB_REPOSITORY_OWNER: 'Octo-Org' })
+    const target = planTarget({
+      settings,
+      registry: { registry: settings.registryUrl!, source: 'the registry-url input', isPublicRegistry: false },
+      env: { GITHUB_REPOSITORY_OWNER: 'Octo-Org' },
+      packageManager: { manager: 'npm', reason: 'test' },
+    })
     expect(target.profile.kind).toBe('github-packages')
     expect(target.settings).toMatchObject({ scope: '@octo-org', token: 'ghs_x' })
     expect(target.notes.join('\n')).toMatch(/scope: @octo-org \(the repository owner/)
@@ -129,14 +136,14 @@ describe('GitHub Packages defaults', () => {
 describe('chooseAuthFor', () => {
   it('auto is the token on registries without trusted publishing, even with id-token: write', () => {
     const gh = registryProfile(u('https://npm.pkg.github.com/'))
-    expect(chooseAuthFor(gh, 'auto', 'tok', OIDC_ENV, 'setup')).toMatchObject({ method: 'token' })
-    expect(() => chooseAuthFor(gh, 'oidc', 'tok', OIDC_ENV, 'setup')).toThrow(/GitHub Packages has no npm trusted publishing/)
-    expect(() => chooseAuthFor(gh, 'auto', '', OIDC_ENV, 'setup')).toThrow(/secrets\.GITHUB_TOKEN/)
+    expect(chooseAuthFor(gh, { auth: 'auto', token: 'tok', env: OIDC_ENV, mode: 'setup' })).toMatchObject({ method: 'token' })
+    expect(() => chooseAuthFor(gh, { auth: 'oidc', token: 'tok', env: OIDC_ENV, mode: 'setup' })).toThrow(/GitHub Packages has no npm trusted publishing/)
+    expect(() => chooseAuthFor(gh, { auth: 'auto', token: '', env: OIDC_ENV, mode: 'setup' })).toThrow(/secrets\.GITHUB_TOKEN/)
     const az = registryProfile(u('https://pkgs.dev.azure.com/o/_packaging/f/npm/registry/'))
-    expect(() => chooseAuthFor(az, 'auto', '', {}, 'setup')).toThrow(/personal access token/)
+    expect(() => chooseAuthFor(az, { auth: 'auto', token: '', env: {}, mode: 'setup' })).toThrow(/personal access token/)
   })
   it('leaves npm-protocol registries to chooseAuth (OIDC with id-token: write)', () => {
-    expect(chooseAuthFor(registryProfile(u('http://127.0.0.1:1/')), 'auto', '', OIDC_ENV, 'setup').method).toBe('oidc')
+    expect(chooseAuthFor(registryProfile(u('http://127.0.0.1:1/')), { auth: 'auto', token: '', env: OIDC_ENV, mode: 'setup' }).method).toBe('oidc')
   })
 })
 

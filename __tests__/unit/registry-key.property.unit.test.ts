@@ -6,8 +6,8 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { createRequire } from 'node:module'
-import { parseRegistryUrl } from '../../src/inputs.js'
-import { registryKey } from '../../src/npmrc.js'
+import { parseRegistryUrl } from '../../src/settings/parse.js'
+import { registryKey } from '../../src/registry/url.js'
 
 // @npmcli/config has no "exports" map and no types for its lib/ files: a CommonJS require of the file.
 const nerfDart = createRequire(import.meta.url)('@npmcli/config/lib/nerf-dart.js') as (url: string) => string

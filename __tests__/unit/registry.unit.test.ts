@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Agent } from 'undici'
 import { ResponseError, TokenRejectedError } from '../../src/errors.js'
-import { HttpClient } from '../../src/http.js'
-import { findTokenInList, matchToken, registryEndpoint, sha512Hex, whoami } from '../../src/registry.js'
+import { HttpClient } from '../../src/http/client.js'
+import { findTokenInList, matchToken, registryEndpoint, sha512Hex, whoami } from '../../src/registry/token-api.js'
 import { json, startServer, type TinyServer } from '../helpers/tiny-server.js'
 
 const GRANULAR = 'npm_NYn6aBcDeFgHiJkLmNoPqRsTuVwXyZ0123jCq0'

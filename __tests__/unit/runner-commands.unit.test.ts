@@ -5,7 +5,7 @@ import * as core from '@actions/core'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as ours from '../../src/runner-commands.js'
+import * as ours from '../../src/action/workflow-commands.js'
 
 const FILES = ['OUTPUT', 'ENV', 'STATE', 'STEP_SUMMARY'] as const
 let dir: string

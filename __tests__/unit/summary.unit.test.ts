@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { cell, renderSummary, type SummaryData } from '../../src/summary.js'
+import { cell, renderSummary, type SummaryData } from '../../src/report/summary.js'
 
 function data(overrides: Partial<SummaryData> = {}): SummaryData {
   return {

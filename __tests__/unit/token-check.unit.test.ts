@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Agent } from 'undici'
 import { TokenRejectedError } from '../../src/errors.js'
-import { HttpClient } from '../../src/http.js'
-import { sha512Hex } from '../../src/registry.js'
-import { checkToken, type TokenCheckInput } from '../../src/token-check.js'
+import { HttpClient } from '../../src/http/client.js'
+import { sha512Hex } from '../../src/registry/token-api.js'
+import { checkToken, type TokenCheckInput } from '../../src/check/check-token.js'
 import { json, startServer, type TinyServer } from '../helpers/tiny-server.js'
 
 const TOKEN = 'npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'

@@ -3,7 +3,7 @@
  * runner (audience `npm:<registry host>`), then the registry's exchange of it for a package token.
  */
 import { ActionError } from '../errors.js'
-import { parseJsonBody, type HttpClient } from '../http.js'
+import { parseJsonBody, type HttpClient } from '../http/client.js'
 
 export interface OidcEnvironment {
   requestUrl: string | undefined

@@ -2,14 +2,16 @@
  * The trusted-publishing path: npm version check, the per-package pre-flight, and what the job needs
  * afterwards (nothing, or — for an npm too old to exchange by itself — one exchanged token to export).
  */
-import { worst, type Finding, type Status } from '../assess.js'
+import { worstOf } from '../check/grade.js'
+import type { Settings } from '../settings/parse.js'
+import type { Finding, Status } from '../types.js'
 import { ActionError, TokenRejectedError, describeError } from '../errors.js'
-import type { HttpClient } from '../http.js'
-import { findNpmOnPath } from '../npm-config.js'
-import { packagesToCheck, type LocalPackage } from '../packages.js'
-import type { Runner } from '../runner.js'
-import { versionAtLeast } from '../semver.js'
-import { checkToken, type TokenReport } from '../token-check.js'
+import type { HttpClient } from '../http/client.js'
+import { findNpmOnPath } from '../registry/npm-config.js'
+import { packagesToCheck, type LocalPackage } from '../project/local-packages.js'
+import type { Runner } from '../ports/runner.js'
+import { versionAtLeast } from '../util/semver.js'
+import { checkToken, type TokenReport } from '../check/check-token.js'
 import { describeClaims } from './claims.js'
 import { localRepositoryProblem } from './diagnose.js'
 import { oidcEnvironment } from './exchange.js'
@@ -24,15 +26,8 @@ export interface OidcFlowInput {
   http: HttpClient
   registry: URL
   isPublicRegistry: boolean
-  packages: readonly string[]
-  workingDirectory: string
-  token: string
-  tokenEnv: string
-  mode: 'setup' | 'check'
-  upgradeNpm: boolean
-  warnDays: number
-  failDays: number
-  expiresOn: Date | undefined
+  /** packages, working-directory, token, token-env, mode, upgrade-npm and the expiry thresholds. */
+  settings: Pick<Settings, 'packages' | 'workingDirectory' | 'token' | 'tokenEnv' | 'mode' | 'upgradeNpm' | 'warnDays' | 'failDays' | 'expiresOn'>
   /** Installs a current npm 11 globally (upgrade-npm). */
   installNpm: () => Promise<void>
   now: Date
@@ -52,12 +47,12 @@ export interface OidcOutcome {
 
 export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
   const { runner } = input
-  const packages = packagesToCheck(input.packages, input.workingDirectory)
+  const packages = packagesToCheck(input.settings.packages, input.settings.workingDirectory)
   runner.info(`Packages: ${packages.map((p) => p.name).join(', ')}`)
 
   const npmVersion = await ensureNpm(input, packages.length)
   const npmOk = npmVersion !== undefined && versionAtLeast(npmVersion, MIN_NPM_FOR_OIDC)
-  const findings: Finding[] = [...placeholderFindings(input.runner.env, input.tokenEnv)]
+  const findings: Finding[] = [...placeholderFindings(input.runner.env, input.settings.tokenEnv)]
 
   const report = await preflight({
     http: input.http,
@@ -66,7 +61,7 @@ export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
     env: oidcEnvironment(input.runner.env),
     onSecret: (s) => runner.mask(s),
     keepTokens: !npmOk,
-    token: input.token || undefined,
+    token: input.settings.token || undefined,
   })
   runner.info(`ID token (audience ${report.audience}) claims:\n  ${describeClaims(report.claims).join('\n  ')}`)
 
@@ -99,14 +94,14 @@ export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
     findings.push({
       level: 'notice',
       title: 'Exchanged token exported',
-      message: `${npmVersion ? `npm ${npmVersion}` : 'No npm'} on PATH cannot exchange an ID token itself (needs npm ${MIN_NPM_FOR_OIDC}+). The exchanged token for ${only.name} is exported as ${input.tokenEnv} (masked) and works with any client; it is valid ${lasts} and only for ${only.name}: publish within that time.`,
+      message: `${npmVersion ? `npm ${npmVersion}` : 'No npm'} on PATH cannot exchange an ID token itself (needs npm ${MIN_NPM_FOR_OIDC}+). The exchanged token for ${only.name} is exported as ${input.settings.tokenEnv} (masked) and works with any client; it is valid ${lasts} and only for ${only.name}: publish within that time.`,
     })
   }
 
   let tokenReport: TokenReport | undefined
-  if (input.token) tokenReport = await checkGivenToken(input, findings)
+  if (input.settings.token) tokenReport = await checkGivenToken(input, findings)
 
-  if (allOk && input.token && input.mode === 'setup') {
+  if (allOk && input.settings.token && input.settings.mode === 'setup') {
     findings.push({
       level: 'notice',
       title: 'The NPM_TOKEN secret may be unneeded',
@@ -116,7 +111,7 @@ export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
   const provenance = report.claims.repositoryVisibility === 'public'
   if (provenance) runner.info('The repository is public: npm will turn on provenance automatically for public packages.')
 
-  const status = worst(...findings.map((f): Status => (f.level === 'notice' ? 'ok' : f.level)))
+  const status = worstOf(findings)
   return { preflight: report, status, findings, npmVersion, exportValue, exportExpiresAt, tokenReport, provenance }
 }
 
@@ -153,7 +148,7 @@ async function ensureNpm(input: OidcFlowInput, packageCount: number): Promise<st
     input.runner.info(`npm ${found} on PATH performs the OIDC exchange itself at publish time.`)
     return found
   }
-  if (input.upgradeNpm) {
+  if (input.settings.upgradeNpm) {
     input.runner.info(`npm ${found ?? '(none)'} is older than ${MIN_NPM_FOR_OIDC}: installing npm 11 (upgrade-npm: true).`)
     await input.installNpm()
     const now = findNpmOnPath(input.runner.env)?.version
@@ -178,11 +173,11 @@ async function checkGivenToken(input: OidcFlowInput, findings: Finding[]): Promi
     const report = await checkToken({
       http: input.http,
       registry: input.registry,
-      token: input.token,
+      token: input.settings.token,
       mode: 'check', // it does not publish: kind warnings about publishing do not apply
-      warnDays: input.warnDays,
-      failDays: input.failDays,
-      expiresOn: input.expiresOn,
+      warnDays: input.settings.warnDays,
+      failDays: input.settings.failDays,
+      expiresOn: input.settings.expiresOn,
       isPublicRegistry: input.isPublicRegistry,
       runnerEnvironment: input.runner.env.RUNNER_ENVIRONMENT,
       now: input.now,

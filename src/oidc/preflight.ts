@@ -2,10 +2,10 @@
  * The trusted-publishing pre-flight: one ID token, then one exchange per package (a bounded pool in
  * flight together), each failure diagnosed. Exchanged tokens are dropped unless the caller keeps them.
  */
-import type { HttpClient } from '../http.js'
-import type { LocalPackage } from '../packages.js'
-import { mapPool } from '../pool.js'
-import { registryEndpoint } from '../registry.js'
+import type { HttpClient } from '../http/client.js'
+import type { LocalPackage } from '../project/local-packages.js'
+import { mapPool } from '../util/pool.js'
+import { registryEndpoint } from '../registry/token-api.js'
 import { decodeClaims, type IdTokenClaims } from './claims.js'
 import { diagnoseExchangeFailure, type Diagnosis } from './diagnose.js'
 import { escapePackageName, exchangeIdToken, fetchIdToken, npmAudience, type OidcEnvironment } from './exchange.js'

@@ -1,0 +1,68 @@
+/**
+ * Check mode's issue step: brings the repository's one self-managing issue in line with the token's
+ * state (issue/sync-issue.ts decides; issue/github-issues-api.ts talks to GitHub, loaded only here).
+ */
+import type { TokenAssessment } from '../check/check-token.js'
+import { severityOf, syncIssue, type TokenState } from '../issue/sync-issue.js'
+import type { Runner } from '../ports/runner.js'
+import { renderSummary, type SummaryData } from '../report/summary.js'
+import type { Settings } from '../settings/parse.js'
+import type { Status } from '../types.js'
+
+export interface IssueStepInput {
+  runner: Runner
+  settings: Settings
+  registry: URL
+  /** The summary so far: the issue body is this report. */
+  summary: SummaryData
+  status: Status
+  assessment: TokenAssessment
+  now: Date
+}
+
+/** Opens, updates or closes the issue. Returns its number, or null when there is none (or it was not asked for here). */
+export async function manageIssue({ runner, settings, registry, summary, status, assessment, now }: IssueStepInput): Promise<number | null> {
+  if (settings.mode !== 'check') {
+    runner.warning('open-issue only acts in mode: check (a scheduled check job); ignored in mode: setup.', 'open-issue ignored')
+    return null
+  }
+  const tokenReport = assessment.report
+  const isExpiry = (title: string) => title.startsWith('npm token expire')
+  const state: TokenState = {
+    registry,
+    severity: severityOf(status, assessment.rejected, tokenReport?.expiresAt, now),
+    daysLeft: tokenReport?.daysLeft,
+    expiresAt: tokenReport?.expiresAt,
+    cause: tokenReport?.findings.find((f) => f.level !== 'notice' && !isExpiry(f.title))?.title,
+    expiryIsTheCause: tokenReport?.findings.some((f) => f.level !== 'notice' && isExpiry(f.title)) ?? false,
+    report: runner.redact(renderSummary({ ...summary, status, failure: undefined })),
+  }
+  const { env } = runner
+  const { createGitHubIssuesApi } = await import('../issue/github-issues-api.js')
+  const api = await createGitHubIssuesApi({
+    token: settings.githubToken,
+    repository: env.GITHUB_REPOSITORY,
+    apiUrl: env.GITHUB_API_URL,
+    env,
+    timeoutMs: settings.timeoutMs,
+    logger: runner,
+  })
+  const runUrl =
+    env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined
+  const action = await syncIssue(api, settings.issueLabel, state, runUrl)
+  switch (action.kind) {
+    case 'none':
+      runner.info('Token healthy and no open issue: nothing to do.')
+      return null
+    case 'opened':
+      runner.info(`Opened issue #${action.number}.`)
+      break
+    case 'updated':
+      runner.info(`Updated issue #${action.number}${action.commented ? ' and commented (worse than before)' : ' (no comment: not worse than before)'}.`)
+      break
+    case 'closed':
+      runner.info(`Closed issue #${action.number}: the token is healthy again.`)
+      break
+  }
+  return action.number
+}

@@ -1,0 +1,66 @@
+/** The trusted-publishing path of the step: the pre-flight (oidc/flow.ts), reported as outputs and summary. */
+import type { HttpClient } from '../http/client.js'
+import { workflowFile, type IdTokenClaims } from '../oidc/claims.js'
+import { runOidcFlow } from '../oidc/flow.js'
+import type { Runner } from '../ports/runner.js'
+import type { Target } from '../registry/target.js'
+import type { Status } from '../types.js'
+import type { StepReport } from './step-report.js'
+
+/** How an auth path ended, and what the config files then carry. */
+export interface PathOutcome {
+  status: Status
+  /** The value to export into token-env (the token, or an exchanged one); undefined: export nothing. */
+  exportValue: string | undefined
+  /** Write the credential line(s) at all. */
+  authLine: boolean
+}
+
+export interface OidcPathInput {
+  runner: Runner
+  report: StepReport
+  target: Target
+  http: HttpClient
+  installNpm: () => Promise<void>
+  now: Date
+}
+
+export async function runOidcPath({ runner, report, target, http, installNpm, now }: OidcPathInput): Promise<PathOutcome> {
+  const { settings, registry, isPublicRegistry } = target
+  const outcome = await runner.group('Trusted publishing (OIDC) pre-flight', () =>
+    runOidcFlow({ runner, http, registry, isPublicRegistry, settings, installNpm, now }),
+  )
+  report.add(...outcome.findings)
+  if (outcome.tokenReport) report.recordToken(outcome.tokenReport)
+  const results = outcome.preflight.results
+  report.set('packages', results.map((r) => ({ name: r.name, ok: r.ok, status: r.status })))
+  report.set('provenance', outcome.provenance)
+  report.set('oidc-claims', claimsOutput(outcome.preflight.claims))
+  report.summary.oidc = {
+    packages: results.map((r) => ({ name: r.name, result: r.ok ? `✅ exchange ok (HTTP ${r.status})` : `❌ HTTP ${r.status}` })),
+    claims: outcome.preflight.claims,
+    provenance: outcome.provenance,
+    npmVersion: outcome.npmVersion,
+  }
+  // Under OIDC a credential line is written only when a usable token will be in the env.
+  // A token given alongside OIDC is exported only once the registry accepted it: a dead token in
+  // the env is what npm falls back to when its own exchange fails, and breaks installs with E401.
+  const tokenVerified = outcome.tokenReport !== undefined
+  const givenToken = settings.exportToken && settings.token && tokenVerified ? settings.token : undefined
+  const exportValue = outcome.exportValue ?? givenToken
+  return { status: outcome.status, exportValue, authLine: exportValue !== undefined || (tokenVerified && !settings.exportToken) }
+}
+
+/** The ID token's claims that decide trusted publishing, for later steps (never the token itself). */
+function claimsOutput(claims: IdTokenClaims): Record<string, string> {
+  return {
+    repository: claims.repository ?? '',
+    'workflow-file': workflowFile(claims.workflowRef) ?? '',
+    'workflow-ref': claims.workflowRef ?? '',
+    'job-workflow-ref': claims.jobWorkflowRef ?? '',
+    environment: claims.environment ?? '',
+    ref: claims.ref ?? '',
+    'runner-environment': claims.runnerEnvironment ?? '',
+    'repository-visibility': claims.repositoryVisibility ?? '',
+  }
+}

@@ -1,0 +1,6 @@
+// Entry point of the post step (action.yml `post:`): wiring only.
+import { createGitHubRunner } from './github-runner.js'
+import { runPost } from './post-step.js'
+import { getState } from './workflow-commands.js'
+
+runPost(getState, createGitHubRunner(process.env))

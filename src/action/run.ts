@@ -1,0 +1,85 @@
+/**
+ * The action's main step, start to end: inputs → registry → auth choice → token check or OIDC pre-flight
+ * → config files → outputs and summary. Each phase lives in its own file; this one only sequences them.
+ * Every failure is caught once, here, and reported without a stack trace.
+ */
+import { chooseAuthFor } from '../auth/choose-auth.js'
+import { writeConfigFiles } from '../config-files/write.js'
+import { HttpClient } from '../http/client.js'
+import type { ActionRunner } from '../ports/runner.js'
+import { resolvePackageManager } from '../project/package-manager.js'
+import { derivedSecrets } from '../registry/kind.js'
+import { chooseRegistry } from '../registry/resolve.js'
+import { planTarget, type Target } from '../registry/target.js'
+import { parseSettings, type Settings } from '../settings/parse.js'
+import { runOidcPath } from './oidc-path.js'
+import { StepReport } from './step-report.js'
+import { runTokenPath } from './token-path.js'
+
+export async function run(runner: ActionRunner): Promise<void> {
+  const report = new StepReport(runner)
+  try {
+    const settings = await readSettings(runner)
+    report.recordMode(settings.mode)
+    const target = await runner.group('Registry', () => resolveTarget(runner, settings))
+    report.recordTarget(target)
+
+    const { profile, settings: effective } = target
+    const auth = chooseAuthFor(profile, { auth: effective.auth, token: effective.token, env: runner.env, mode: effective.mode })
+    report.recordAuth(auth)
+
+    const http = new HttpClient({ deadline: Date.now() + effective.timeoutMs, logger: runner, env: runner.env, userAgent: userAgent() })
+    const now = new Date()
+    const path =
+      auth.method === 'oidc'
+        ? await runOidcPath({ runner, report, target, http, installNpm: installCurrentNpm, now })
+        : await runTokenPath({ runner, report, target, http, authFindings: auth.findings, now })
+
+    if (effective.mode === 'setup' && path.status !== 'error') {
+      const paths = await runner.group('.npmrc', () => writeConfigFiles(runner, { ...targetFiles(target), exportValue: path.exportValue, authLine: path.authLine }))
+      report.set('npmrc-path', paths.npmrcPath)
+      report.summary.npmrcPath = paths.yarnrcPath ? `${paths.npmrcPath} (and ${paths.yarnrcPath} for Yarn)` : paths.npmrcPath
+    }
+    await report.finish(path.status)
+  } catch (error) {
+    // Findings already printed (e.g. a rejected token) stay; this adds the failure that stopped the step.
+    await report.fail(error)
+  }
+}
+
+/** The inputs, with the secrets among them masked before anything (even a parse error) can print them. */
+async function readSettings(runner: ActionRunner): Promise<Settings> {
+  runner.mask(runner.getInput('token'))
+  runner.mask(runner.getInput('github-token'))
+  return runner.group('Inputs', () => {
+    const settings = parseSettings((name) => runner.getInput(name))
+    runner.info(`mode: ${settings.mode}, auth: ${settings.auth}, warn-days: ${settings.warnDays}, fail-days: ${settings.failDays}`)
+    return settings
+  })
+}
+
+/** Which registry, what kind, and the settings that kind implies; the token's derived forms masked. */
+async function resolveTarget(runner: ActionRunner, settings: Settings): Promise<Target> {
+  const registry = await chooseRegistry(runner, settings)
+  const packageManager = resolvePackageManager(settings.packageManager, settings.workingDirectory)
+  const target = planTarget({ settings, registry, env: runner.env, packageManager })
+  target.notes.forEach((note) => runner.info(note))
+  // May be the github-token standing in for GitHub Packages; its derived forms (Azure) are secrets too.
+  runner.mask(target.settings.token)
+  derivedSecrets(target.profile, target.registry, target.settings.token).forEach((secret) => runner.mask(secret))
+  return target
+}
+
+function targetFiles({ registry, isPublicRegistry, profile, packageManager, settings }: Target) {
+  return { registry, isPublicRegistry, profile, packageManager, scope: settings.scope, tokenEnv: settings.tokenEnv }
+}
+
+function userAgent(): string {
+  return `setup-npm-auth node/${process.version} ${process.platform} ${process.arch}`
+}
+
+/** upgrade-npm: the only child process the action may start, and only on that opt-in. */
+async function installCurrentNpm(): Promise<void> {
+  const { exec } = await import('@actions/exec')
+  await exec('npm', ['install', '--global', 'npm@^11.5.1', '--no-audit', '--no-fund'])
+}

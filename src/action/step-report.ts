@@ -1,0 +1,93 @@
+/**
+ * What the step has found so far, in one place: a finding is annotated the moment it is added and kept
+ * for the job summary; outputs are set through a typed builder (report/outputs.ts). `finish` and
+ * `fail` write both out at the end.
+ */
+import type { AuthDecision } from '../auth/choose-auth.js'
+import type { TokenReport } from '../check/check-token.js'
+import { describeError, ActionError } from '../errors.js'
+import type { ActionRunner } from '../ports/runner.js'
+import type { Target } from '../registry/target.js'
+import { emptyOutputs, OUTPUT_NAMES, outputText, tokenOutputs, type OutputName, type Outputs } from '../report/outputs.js'
+import { renderSummary, type SummaryData } from '../report/summary.js'
+import type { Finding, Mode, Status } from '../types.js'
+
+export class StepReport {
+  readonly outputs: Outputs = emptyOutputs()
+  readonly summary: SummaryData = { mode: 'setup', authMethod: '', authReason: '', registrySource: '', status: 'error', findings: [] }
+
+  constructor(private readonly runner: ActionRunner) {}
+
+  set<K extends OutputName>(name: K, value: Outputs[K]): void {
+    this.outputs[name] = value
+  }
+
+  add(...findings: Finding[]): void {
+    for (const finding of findings) {
+      this.summary.findings.push(finding)
+      this.runner.annotate(finding)
+    }
+  }
+
+  recordMode(mode: Mode): void {
+    this.summary.mode = mode
+  }
+
+  recordTarget({ registry, source, profile }: Target): void {
+    this.set('registry-url', registry.href)
+    this.summary.registry = registry
+    this.summary.registrySource = profile.kind === 'generic' ? source : `${source}; ${profile.label}`
+  }
+
+  recordAuth(auth: AuthDecision): void {
+    this.set('auth-method', auth.method)
+    this.summary.authMethod = auth.method
+    this.summary.authReason = auth.reason
+    this.runner.info(`Authentication: ${auth.method} (${auth.reason})`)
+    this.add(...auth.findings)
+  }
+
+  recordToken(report: TokenReport): void {
+    this.runner.info(`User: ${report.username}; token kind: ${report.tokenType}; expiry: ${report.expiresAt?.toISOString() ?? 'unknown'}`)
+    Object.assign(this.outputs, tokenOutputs(report))
+    Object.assign(this.summary, {
+      username: report.username,
+      tokenKind: describeKind(report),
+      createdAt: report.details?.createdAt,
+      expiresAt: report.expiresAt,
+      expirySource: report.expirySource,
+      daysLeft: report.daysLeft,
+    } satisfies Partial<SummaryData>)
+  }
+
+  /** Writes the outputs and the job summary. An error status fails the step (its findings are annotated already). */
+  async finish(status: Status): Promise<void> {
+    this.set('status', status)
+    this.summary.status = status
+    for (const name of OUTPUT_NAMES) this.runner.setOutput(name, outputText(this.outputs[name]))
+    if (status === 'error' && !this.summary.failure) this.runner.fail()
+    if (!this.runner.hasSummary()) return
+    try {
+      await this.runner.appendSummary(renderSummary(this.summary))
+    } catch (e) {
+      this.runner.warning(`Could not write the job summary: ${describeError(e)}`)
+    }
+  }
+
+  /** Ends the step on a thrown failure: what was found stays reported, the failure is added, no stack trace shown. */
+  async fail(error: unknown): Promise<void> {
+    this.summary.failure = describeError(error)
+    await this.finish('error')
+    this.runner.fail(this.summary.failure)
+    if (!(error instanceof ActionError)) this.runner.debug(error instanceof Error && error.stack ? error.stack : String(error))
+  }
+}
+
+function describeKind(report: TokenReport): string {
+  const details = report.details
+  if (!details) return report.tokenType
+  const traits = [details.readonly === true ? 'read-only' : details.readonly === false ? 'read-write' : '']
+  if (details.cidr.length > 0) traits.push(`CIDR ${details.cidr.join(', ')}`)
+  if (details.bypass2fa === true) traits.push('bypasses 2FA')
+  return [report.tokenType, ...traits.filter(Boolean)].join(', ')
+}

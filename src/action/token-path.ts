@@ -1,0 +1,37 @@
+/** The token path of the step: check the token, report it, and in check mode keep the issue in line. */
+import { assessToken } from '../check/check-token.js'
+import { worst, worstOf } from '../check/grade.js'
+import type { HttpClient } from '../http/client.js'
+import type { Runner } from '../ports/runner.js'
+import type { Target } from '../registry/target.js'
+import type { Finding } from '../types.js'
+import { manageIssue } from './issue-step.js'
+import type { PathOutcome } from './oidc-path.js'
+import type { StepReport } from './step-report.js'
+
+export interface TokenPathInput {
+  runner: Runner
+  report: StepReport
+  target: Target
+  http: HttpClient
+  /** Findings of the auth choice: they count towards the status. */
+  authFindings: readonly Finding[]
+  now: Date
+}
+
+export async function runTokenPath({ runner, report, target, http, authFindings, now }: TokenPathInput): Promise<PathOutcome> {
+  const { settings, profile, registry } = target
+  const assessment = await runner.group('Token', () =>
+    assessToken({ http, registry, isPublicRegistry: target.isPublicRegistry, profile, settings, env: runner.env, now }),
+  )
+  // Reported now, so a rejected token stays annotated even if the issue step below fails too.
+  assessment.notes.forEach((note) => runner.info(note))
+  if (assessment.report) report.recordToken(assessment.report)
+  report.add(...assessment.findings)
+  const status = worst(assessment.status, worstOf(authFindings))
+  if (settings.openIssue) {
+    const issue = await runner.group('Issue', () => manageIssue({ runner, settings, registry, summary: report.summary, status, assessment, now }))
+    report.set('issue-number', issue)
+  }
+  return { status, exportValue: settings.exportToken && settings.token ? settings.token : undefined, authLine: true }
+}

@@ -1,0 +1,170 @@
+/**
+ * The token path's inspection: who the token belongs to, what kind it is and when it expires, graded
+ * against warn-days / fail-days. whoami and the token list are in flight together.
+ */
+import { gradeExpiry, kindFindings, worst, worstOf } from './grade.js'
+import type { ExpirySource, Finding, Mode, Status, TokenType } from '../types.js'
+import { TokenRejectedError, describeError } from '../errors.js'
+import type { HttpClient } from '../http/client.js'
+import type { Settings } from '../settings/parse.js'
+import { noTokenListNote, registryProfile, rejectionAdvice, whoamiRequest, type RegistryProfile } from '../registry/kind.js'
+import { findTokenInList, whoami, type TokenDetails, type TokenListResult } from '../registry/token-api.js'
+
+export interface TokenCheckInput {
+  http: HttpClient
+  registry: URL
+  token: string
+  mode: Mode
+  warnDays: number
+  failDays: number
+  expiresOn: Date | undefined
+  isPublicRegistry: boolean
+  runnerEnvironment: string | undefined
+  now: Date
+  /** The kind of registry (default: from the URL). Decides whoami's form and whether a token list exists. */
+  profile?: RegistryProfile
+}
+
+export interface TokenReport {
+  username: string
+  tokenType: TokenType
+  details: TokenDetails | undefined
+  list: TokenListResult
+  expiresAt: Date | undefined
+  expirySource: ExpirySource
+  daysLeft: number | undefined
+  status: Status
+  findings: Finding[]
+  /** Plain log lines (no annotation, not in the summary): e.g. why expiry is unknown where no token list exists. */
+  notes: string[]
+}
+
+/** A token check's result as the action and the CLI report it: a rejected token is a finding, not a throw. */
+export interface TokenAssessment {
+  status: Status
+  /** What to annotate or print, in order; the rejection when the registry refused the token. */
+  findings: Finding[]
+  /** Plain log lines. */
+  notes: string[]
+  /** undefined when the token was rejected. */
+  report: TokenReport | undefined
+  rejected: boolean
+}
+
+/** A step's token check as the action and the CLI both assemble it. */
+export interface TokenStep {
+  http: HttpClient
+  registry: URL
+  /** npm's own default registry, as the npm on PATH defines it. */
+  isPublicRegistry: boolean
+  profile: RegistryProfile
+  settings: Pick<Settings, 'token' | 'mode' | 'warnDays' | 'failDays' | 'expiresOn'>
+  env: NodeJS.ProcessEnv
+  now: Date
+}
+
+/**
+ * checkToken, with the registry's refusal of the token turned into an error finding (the one place that
+ * does so). Anything else that fails (network, a broken registry answer) is still thrown.
+ */
+export async function assessToken({ http, registry, isPublicRegistry, profile, settings, env, now }: TokenStep): Promise<TokenAssessment> {
+  try {
+    const report = await checkToken({
+      profile,
+      http,
+      registry,
+      token: settings.token,
+      mode: settings.mode,
+      warnDays: settings.warnDays,
+      failDays: settings.failDays,
+      expiresOn: settings.expiresOn,
+      // registry-kind: npm says "npm's own registry" (e.g. behind a proxy URL): its token policy applies.
+      isPublicRegistry: isPublicRegistry || profile.kind === 'npm',
+      runnerEnvironment: env.RUNNER_ENVIRONMENT,
+      now,
+    })
+    return { status: report.status, findings: report.findings, notes: report.notes, report, rejected: false }
+  } catch (error) {
+    if (!(error instanceof TokenRejectedError)) throw error
+    return { status: 'error', findings: [{ level: 'error', title: 'npm token rejected', message: error.message }], notes: [], report: undefined, rejected: true }
+  }
+}
+
+export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
+  const { http, registry, token } = input
+  const profile = input.profile ?? registryProfile(registry, { isPublicRegistry: input.isPublicRegistry })
+  const findings: Finding[] = []
+  const notes: string[] = []
+  // Started first so both requests share one round trip; a failed list only means "expiry unknown".
+  const listing: Promise<TokenListResult> = profile.hasTokenList
+    ? findTokenInList(http, registry, token).catch((error: unknown): TokenListResult => ({ kind: 'unavailable', reason: describeError(error) }))
+    : Promise.resolve({ kind: 'unavailable', reason: `${profile.label} has no token list` })
+  const request = whoamiRequest(profile, registry, token)
+  let username: string
+  try {
+    username = await whoami(http, registry, token, { ...request, optional: profile.whoamiOptional, advice: rejectionAdvice(profile) })
+  } catch (error) {
+    await listing // settle it, so nothing keeps running after the failure is reported
+    if (!(error instanceof TokenRejectedError) || profile.whoamiRejection !== 'warning') throw error
+    // GitHub Packages: whether whoami accepts every credential publish accepts (GITHUB_TOKEN) is unconfirmed.
+    username = ''
+    findings.push({
+      level: 'warning',
+      title: `${profile.label} did not accept the token for whoami`,
+      message: `${error.message} The credentials are written anyway: if publishing or installing fails with E401/E403, this is why.`,
+    })
+  }
+  if (username === '' && findings.length === 0) {
+    notes.push(`${profile.label} did not say who the token belongs to (its whoami is not available): the token is not verified ahead of use.`)
+  }
+  const list = await listing
+  const details = list.kind === 'found' ? list.details : undefined
+
+  let expiresAt = details?.expiresAt
+  let expirySource: TokenReport['expirySource'] = expiresAt ? 'registry' : ''
+  if (!expiresAt && input.expiresOn) {
+    expiresAt = input.expiresOn
+    expirySource = 'input'
+  }
+  if (!expiresAt && profile.hasTokenList) findings.push(unknownExpiryNotice(list, details))
+  else if (!expiresAt) notes.push(noTokenListNote(profile))
+  if (details?.revoked) {
+    findings.push({
+      level: 'warning',
+      title: 'npm token is revoked',
+      message: 'The registry lists this token as revoked. It may keep working for up to an hour from cache, then every request fails. Replace it now.',
+    })
+  }
+
+  const grade = gradeExpiry({ expiresAt, now: input.now, warnDays: input.warnDays, failDays: input.failDays, registry })
+  if (grade.finding) findings.push(grade.finding)
+  findings.push(...kindFindings({ details, isPublicRegistry: input.isPublicRegistry, mode: input.mode, runnerEnvironment: input.runnerEnvironment }))
+
+  const status = worst(grade.status, worstOf(findings))
+  return {
+    username,
+    tokenType: details?.type ?? 'unknown',
+    details,
+    list,
+    expiresAt,
+    expirySource,
+    daysLeft: grade.daysLeft,
+    status,
+    findings,
+    notes,
+  }
+}
+
+function unknownExpiryNotice(list: TokenListResult, details: TokenDetails | undefined): Finding {
+  const why =
+    details !== undefined
+      ? 'the registry lists this token without an expiry date'
+      : list.kind === 'unavailable'
+        ? `the token list could not be read: ${list.reason}`
+        : `this token is not in the registry's token list (${list.kind === 'not-listed' ? list.listed : 0} listed; session tokens from npm login never are)`
+  return {
+    level: 'notice',
+    title: 'npm token expiry unknown',
+    message: `Expiry unknown: ${why}. Set the expires-on input (YYYY-MM-DD, the date shown when the token was created) to be warned before it expires.`,
+  }
+}

@@ -1,8 +1,0 @@
-#!/usr/bin/env node
-import { runCli } from './cli.js'
-
-process.exitCode = await runCli(process.argv.slice(2), {
-  env: process.env,
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
-})

@@ -1,0 +1,74 @@
+/**
+ * `setup-npm-auth check`: the action's token check outside GitHub Actions (a laptop, GitLab, Jenkins).
+ * The token comes from the environment only (NPM_TOKEN, else NODE_AUTH_TOKEN): a token on the command
+ * line would be visible to every process on the machine.
+ */
+import { assessToken } from '../../check/check-token.js'
+import { EXIT_CODE } from '../../check/grade.js'
+import { HttpClient } from '../../http/client.js'
+import type { Logger } from '../../ports/logger.js'
+import { registryProfile } from '../../registry/kind.js'
+import { chooseRegistry } from '../../registry/resolve.js'
+import { tokenOutputs } from '../../report/outputs.js'
+import { parseSettings } from '../../settings/parse.js'
+import { UsageError, type ParsedArgs } from '../args.js'
+import type { CliIo } from '../io.js'
+
+export const CHECK_FLAGS: Readonly<Record<string, string>> = {
+  '--registry': 'registry-url',
+  '--scope': 'scope',
+  '--warn-days': 'warn-days',
+  '--fail-days': 'fail-days',
+  '--expires-on': 'expires-on',
+  '--timeout-seconds': 'timeout-seconds',
+}
+
+export const CHECK_USAGE = `Usage: setup-npm-auth check [options]
+
+Checks the npm token in $NPM_TOKEN (or $NODE_AUTH_TOKEN): who it belongs to, its kind and its expiry.
+
+Options:
+  --registry URL        registry to check against (default: the registry npm is configured to use)
+  --scope @SCOPE        use the registry configured for this scope
+  --warn-days N         warn when the token expires within N days (default 14)
+  --fail-days N         fail when it expires within N days (default 0: only once expired)
+  --expires-on DATE     expiry (YYYY-MM-DD) to use when the registry reports none
+  --timeout-seconds N   overall deadline for the registry requests (default 25)
+  --json                print the result as JSON (the action's outputs)
+  -h, --help            this help
+
+Exit codes: 0 ok, 1 warning, 2 error.`
+
+export async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
+  const token = (io.env.NPM_TOKEN || io.env.NODE_AUTH_TOKEN || '').trim()
+  const log: Logger & { env: NodeJS.ProcessEnv } = {
+    env: io.env,
+    info: (m) => args.json || io.err(`${m}\n`),
+    debug: () => {},
+    notice: (m, t) => io.err(`notice: ${t ? `${t}: ` : ''}${m}\n`),
+    warning: (m, t) => io.err(`warning: ${t ? `${t}: ` : ''}${m}\n`),
+  }
+  if (!token) throw new UsageError('No token: set NPM_TOKEN (or NODE_AUTH_TOKEN) in the environment.')
+  const settings = parseSettings((name) => (name === 'token' ? token : name === 'mode' ? 'check' : (args.inputs[name] ?? '')))
+  const { registry, source, isPublicRegistry } = await chooseRegistry(log, settings)
+  const http = new HttpClient({ deadline: Date.now() + settings.timeoutMs, logger: log, env: io.env })
+  const profile = registryProfile(registry, { choice: settings.registryKind, isPublicRegistry })
+  const assessment = await assessToken({ http, registry, isPublicRegistry, profile, settings, env: io.env, now: new Date() })
+  const { status, findings, report } = assessment
+  const fields = tokenOutputs(report)
+  if (args.json) {
+    io.out(`${JSON.stringify({ status, 'registry-url': registry.href, ...fields, findings }, null, 2)}\n`)
+  } else {
+    const rows: Array<[string, string]> = [
+      ['registry', `${registry.href} (${source})`],
+      ['user', report?.username ?? '—'],
+      ['token kind', report?.tokenType ?? '—'],
+      ['expires', report?.expiresAt ? `${report.expiresAt.toISOString().slice(0, 10)}${report.expirySource === 'input' ? ' (from --expires-on)' : ''}` : 'unknown'],
+      ['days left', report?.daysLeft === undefined ? '—' : String(report.daysLeft)],
+      ['status', status],
+    ]
+    io.out(rows.map(([k, v]) => `${k.padEnd(11)} ${v}`).join('\n') + '\n')
+    for (const f of findings) io.out(`\n${f.level}: ${f.title}\n  ${f.message.replace(/\n/g, '\n  ')}\n`)
+  }
+  return EXIT_CODE[status]
+}

@@ -1,0 +1,35 @@
+/**
+ * Once the registry is known: what kind it is, and what that changes in the settings (GitHub Packages'
+ * default scope and token), and which package manager's config is written. Pure: the caller brings the
+ * facts read from disk (the package manager) and the environment. Lines for the log in `notes`.
+ */
+import type { Settings } from '../settings/parse.js'
+import type { PackageManager } from '../types.js'
+import { defaultScope, effectiveToken, registryProfile, type RegistryProfile } from './kind.js'
+import type { RegistryChoice } from './resolve.js'
+
+export interface Target extends RegistryChoice {
+  profile: RegistryProfile
+  /** The settings with the kind's defaults applied (scope, token). */
+  settings: Settings
+  packageManager: PackageManager
+  notes: string[]
+}
+
+export interface TargetFacts {
+  settings: Settings
+  registry: RegistryChoice
+  env: NodeJS.ProcessEnv
+  /** The package manager the project uses, and why we think so (project/package-manager.ts). */
+  packageManager: { manager: PackageManager; reason: string }
+}
+
+export function planTarget({ settings, registry, env, packageManager: pm }: TargetFacts): Target {
+  const profile = registryProfile(registry.registry, { choice: settings.registryKind, isPublicRegistry: registry.isPublicRegistry })
+  const notes = [`Registry kind: ${profile.kind} (${profile.label}; ${profile.detectedBy === 'default' ? 'no known host or path' : `by ${profile.detectedBy}`})`]
+  const scope = defaultScope(profile, settings.scope, env)
+  const token = effectiveToken(profile, settings.token, settings.githubToken)
+  for (const note of [scope.note, token.note]) if (note) notes.push(note)
+  notes.push(`Package manager: ${pm.manager} (${pm.reason})${pm.manager === 'yarn' ? ': also writing the user-level .yarnrc.yml' : ''}`)
+  return { ...registry, profile, settings: { ...settings, scope: scope.scope, token: token.token }, packageManager: pm.manager, notes }
+}

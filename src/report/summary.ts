@@ -1,0 +1,85 @@
+/**
+ * The job summary, rendered as Markdown from what the step found. Pure; never given the token.
+ */
+import { isoDay } from '../check/grade.js'
+import type { AuthMethod, Finding, Mode, Status } from '../types.js'
+import { describeClaims, type IdTokenClaims } from '../oidc/claims.js'
+
+export interface SummaryData {
+  mode: Mode
+  authMethod: AuthMethod | ''
+  authReason: string
+  registry?: URL
+  registrySource: string
+  username?: string
+  tokenKind?: string
+  createdAt?: Date
+  expiresAt?: Date
+  expirySource?: string
+  daysLeft?: number
+  status: Status
+  npmrcPath?: string
+  findings: Finding[]
+  oidc?: {
+    packages: Array<{ name: string; result: string }>
+    claims: IdTokenClaims
+    provenance: boolean
+    npmVersion: string | undefined
+  }
+  /** A failure that ended the step early, already worded for the user. */
+  failure?: string
+}
+
+const STATUS_ICON: Record<Status, string> = { ok: '✅ ok', warning: '⚠️ warning', error: '❌ error' }
+
+/** Table cells: no pipes or line breaks from values may break the table. */
+export function cell(value: string): string {
+  return value === '' ? '—' : value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;')
+}
+
+export function renderSummary(data: SummaryData): string {
+  const rows: Array<[string, string]> = [
+    ['Registry', data.registry ? `${data.registry.href} (${data.registrySource})` : ''],
+    ['Authentication', data.authMethod ? `${data.authMethod}${data.authReason ? ` — ${data.authReason}` : ''}` : ''],
+    ['User', data.username ?? ''],
+    ['Token kind', data.tokenKind ?? (data.authMethod === 'oidc' ? 'none needed (OIDC)' : '')],
+    ['Created', data.createdAt ? isoDay(data.createdAt) : ''],
+    ['Expires', data.expiresAt ? `${isoDay(data.expiresAt)}${data.expirySource === 'input' ? ' (from expires-on)' : ''}` : data.tokenKind ? 'unknown' : ''],
+    ['Days left', data.daysLeft === undefined ? '' : String(data.daysLeft)],
+    ['Status', STATUS_ICON[data.status]],
+    ['.npmrc', data.mode === 'check' ? 'not written (check mode)' : (data.npmrcPath ?? '')],
+  ]
+  const lines = [`## npm auth ${data.mode === 'check' ? 'check' : 'setup'}`, '', '| | |', '|---|---|']
+  for (const [name, value] of rows) lines.push(`| ${name} | ${cell(value)} |`)
+  if (data.oidc) {
+    lines.push('', '### Trusted publishing pre-flight', '', '| Package | Result |', '|---|---|')
+    for (const pkg of data.oidc.packages) lines.push(`| ${cell(pkg.name)} | ${cell(pkg.result)} |`)
+    lines.push('', `ID token claims: ${describeClaims(data.oidc.claims).map(cell).join(' · ')}`, '')
+    lines.push(`npm on PATH: ${cell(data.oidc.npmVersion ?? 'not found')} · provenance: ${data.oidc.provenance ? 'on (public repository)' : 'off'}`)
+  }
+  if (data.failure) lines.push('', `**Failed:** ${cell(data.failure)}`)
+  const shown = data.findings.filter((f) => f.message !== data.failure)
+  if (shown.length > 0) {
+    lines.push('', '### Findings', '')
+    for (const finding of shown) lines.push(`- **${cell(finding.title)}** (${finding.level}): ${cell(finding.message)}`)
+  }
+  if (data.status !== 'ok' && data.authMethod === 'token' && data.registry) lines.push('', ...whatToDo(data.registry))
+  return lines.join('\n') + '\n'
+}
+
+/** The steps a maintainer follows when the token needs attention. */
+export function whatToDo(registry: URL): string[] {
+  return [
+    '### What to do',
+    '',
+    `**Rotate the token** for ${registry.host}:`,
+    '1. On the registry website open Access Tokens → Generate New Token → **Granular Access Token**.',
+    '2. Give it read and write access to exactly the packages this repository publishes, an expiry that fits your rotation schedule' +
+      ' (npm caps write tokens at 90 days), and "Bypass two-factor authentication" if CI publishes with it.',
+    '3. Update the repository secret that holds it (Settings → Secrets and variables → Actions, or `gh secret set NPM_TOKEN`).',
+    '4. Revoke the old token, then re-run this check: it closes its issue once the token is healthy.',
+    '',
+    '**Or move to trusted publishing** and have no token to rotate: add a trusted publisher (GitHub Actions, this repository and' +
+      ' workflow file) in each package\'s settings, give the publishing job `permissions: id-token: write`, and drop the token input.',
+  ]
+}

@@ -1,0 +1,282 @@
+/**
+ * Turns the raw action inputs into ONE validated settings object. Pure: the caller passes a function
+ * that reads an input by name (core.getInput in the action, a map in tests).
+ *
+ * Every refusal names the input, quotes the value seen (never for the token) and says what is expected.
+ */
+import { InputError } from '../errors.js'
+import { normaliseRegistryUrl } from '../registry/url.js'
+import type { AuthChoice, Mode, PackageManagerChoice, RegistryKindChoice } from '../types.js'
+
+export interface Settings {
+  /** Explicit registry from `registry-url`, normalised (trailing slash); undefined: ask npm's config. */
+  registryUrl: URL | undefined
+  /** '' or a normalised scope like '@my-org'. */
+  scope: string
+  /** The token, trimmed; '' when none was given. */
+  token: string
+  auth: AuthChoice
+  mode: Mode
+  warnDays: number
+  failDays: number
+  /** From `expires-on`: used when the registry reports no expiry. */
+  expiresOn: Date | undefined
+  tokenEnv: string
+  exportToken: boolean
+  workingDirectory: string
+  packages: string[]
+  /** Install a current npm 11 when the one on PATH is too old for trusted publishing. */
+  upgradeNpm: boolean
+  openIssue: boolean
+  githubToken: string
+  /** Label that marks (and finds) the check's issue. */
+  issueLabel: string
+  /** Overall deadline for the registry requests of this step. */
+  timeoutMs: number
+  /** `auto`: from the registry URL; else the kind forced (GHES or proxied hosts, tests). */
+  registryKind: RegistryKindChoice
+  /** Which client's config to write besides .npmrc (`yarn`: also the user-level .yarnrc.yml). */
+  packageManager: PackageManagerChoice
+}
+
+export type InputReader = (name: string) => string
+
+const MAX_DAYS = 3650
+const MAX_INPUT_LENGTH = 4096
+
+/** Shows a value inside an error message: quoted, escaped, and shortened when long. */
+export function quote(value: string, max = 80): string {
+  const shown = value.length > max ? `${value.slice(0, max)}…` : value
+  return JSON.stringify(shown)
+}
+
+export function parseSettings(read: InputReader): Settings {
+  const get = (name: string): string => {
+    const value = (read(name) ?? '').trim()
+    if (value.length > MAX_INPUT_LENGTH) {
+      throw new InputError(name, `the value is ${value.length} characters long; at most ${MAX_INPUT_LENGTH} are accepted.`)
+    }
+    return value
+  }
+
+  const warnDays = parseDays(get, 'warn-days', 14)
+  const failDays = parseDays(get, 'fail-days', 0)
+  if (failDays > warnDays) {
+    throw new InputError(
+      'fail-days',
+      `${failDays} is greater than warn-days (${warnDays}). Use a fail-days no greater than warn-days, so a warning comes before a failure.`,
+    )
+  }
+
+  return {
+    registryUrl: parseRegistryUrl(get('registry-url')),
+    scope: parseScope(get('scope')),
+    token: parseToken(read('token') ?? ''),
+    auth: parseChoice(get, 'auth', ['auto', 'oidc', 'token'] as const, 'auto'),
+    mode: parseChoice(get, 'mode', ['setup', 'check'] as const, 'setup'),
+    warnDays,
+    failDays,
+    expiresOn: parseDate(get('expires-on')),
+    tokenEnv: parseEnvName(get('token-env') || 'NODE_AUTH_TOKEN'),
+    exportToken: parseBoolean(get, 'export-token', true),
+    workingDirectory: parseWorkingDirectory(get('working-directory')),
+    packages: parsePackages(read('packages') ?? ''),
+    upgradeNpm: parseBoolean(get, 'upgrade-npm', false),
+    openIssue: parseBoolean(get, 'open-issue', false),
+    githubToken: parseToken(read('github-token') ?? '', 'github-token'),
+    issueLabel: parseLabel(get('issue-label')),
+    timeoutMs: parseInteger(get, 'timeout-seconds', 25, 1, 600) * 1000,
+    registryKind: parseRegistryKind(get('registry-kind')),
+    packageManager: parseChoice(get, 'package-manager', ['auto', 'npm', 'pnpm', 'yarn'] as const, 'auto'),
+  }
+}
+
+export function parseRegistryUrl(value: string): URL | undefined {
+  if (value === '') return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError(
+      'registry-url',
+      `${quote(redactCredentials(value))} is not a URL. Expected an absolute http(s) URL such as https://registry.example.com/ (or leave it empty to use the registry npm is configured with).`,
+    )
+  }
+  if (url.username || url.password) {
+    // Never echo what may be a password: show the URL with the userinfo cut out.
+    url.username = ''
+    url.password = ''
+    throw new InputError(
+      'registry-url',
+      `the URL carries credentials (user:password@). They were not used. Give ${quote(url.href)} and pass the credential as the token input instead.`,
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError('registry-url', `${quote(value)} uses ${quote(url.protocol)}. Expected an http:// or https:// URL.`)
+  }
+  if (url.search || url.hash) {
+    // The query may carry a secret (?token=…): show the URL without it.
+    const shown = `${url.origin}${url.pathname}`
+    throw new InputError('registry-url', `${quote(shown)} has a query or fragment (not shown). Expected a plain registry URL such as ${shown}.`)
+  }
+  return normaliseRegistryUrl(url)
+}
+
+/** For messages about a value that failed to parse as a URL: cut anything that looks like userinfo. */
+function redactCredentials(value: string): string {
+  // Everything between the scheme and the LAST '@' may be userinfo (a password can hold '@' or '/').
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@')
+}
+
+/** Names accepted by the registry-kind input. */
+export const REGISTRY_KIND_INPUTS: Record<string, RegistryKindChoice> = {
+  auto: 'auto',
+  npm: 'npm',
+  github: 'github-packages',
+  'github-packages': 'github-packages',
+  azure: 'azure',
+  artifactory: 'artifactory',
+  generic: 'generic',
+}
+
+export function parseRegistryKind(value: string): RegistryKindChoice {
+  if (value === '') return 'auto'
+  const name = value.toLowerCase()
+  if (Object.hasOwn(REGISTRY_KIND_INPUTS, name)) return REGISTRY_KIND_INPUTS[name]
+  throw new InputError('registry-kind', `${quote(value)} is not one of 'auto', 'npm', 'github', 'azure', 'artifactory', 'generic'.`)
+}
+
+const SCOPE_PATTERN = /^@[a-z0-9][a-z0-9._~-]*$/
+
+export function parseScope(value: string): string {
+  if (value === '') return ''
+  const scope = value.startsWith('@') ? value : `@${value}`
+  if (!SCOPE_PATTERN.test(scope)) {
+    throw new InputError(
+      'scope',
+      `${quote(value)} is not an npm scope. Expected lowercase letters, digits, '-', '.', '_' or '~', like @my-org.`,
+    )
+  }
+  return scope
+}
+
+/** The token is never quoted back: only its problem is described. */
+export function parseToken(raw: string, input = 'token'): string {
+  const token = raw.trim()
+  const bad = (what: string) => new InputError(input, `the token ${what} (value not shown). Check the secret holds exactly one token.`)
+  if (/\s/.test(token)) throw bad('contains whitespace inside it (a line break or space)')
+  if (/[\u0000-\u001f\u007f]/.test(token)) throw bad('contains control characters')
+  // Tokens are printable ASCII; anything else cannot travel in an HTTP header anyway.
+  if (/[^\x21-\x7e]/.test(token)) throw bad('contains characters outside printable ASCII')
+  if (token.length > MAX_INPUT_LENGTH) throw bad(`is ${token.length} characters long, more than the ${MAX_INPUT_LENGTH} a token can be`)
+  return token
+}
+
+const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/**
+ * Names the token must never be exported into: exporting it there would hand it to, or break, every later
+ * step (PATH, NODE_OPTIONS, LD_PRELOAD…), or feed it to the runner or npm as configuration.
+ */
+const RESERVED_ENV = /^(PATH|HOME|SHELL|USER|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_.*|BASH_ENV|ENV|CI|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*|STATE_.*|NPM_CONFIG_.*|YARN_.*|PNPM_.*|HTTPS?_PROXY|NO_PROXY)$/i
+
+export function parseEnvName(value: string): string {
+  if (!ENV_NAME_PATTERN.test(value)) {
+    throw new InputError(
+      'token-env',
+      `${quote(value)} is not a valid environment variable name. Expected letters, digits and '_', not starting with a digit, e.g. NODE_AUTH_TOKEN.`,
+    )
+  }
+  if (RESERVED_ENV.test(value)) {
+    throw new InputError('token-env', `${quote(value)} is a variable the runner, Node or npm reads for itself; exporting the token into it would break or leak through later steps. Use a name of its own, e.g. NODE_AUTH_TOKEN.`)
+  }
+  return value
+}
+
+function parseChoice<T extends string>(get: (name: string) => string, name: string, choices: readonly T[], fallback: T): T {
+  const value = get(name).toLowerCase()
+  if (value === '') return fallback
+  if ((choices as readonly string[]).includes(value)) return value as T
+  throw new InputError(name, `${quote(get(name))} is not one of ${choices.map((c) => `'${c}'`).join(', ')}.`)
+}
+
+/** The YAML 1.2 core-schema booleans, as @actions/core accepts them. */
+function parseBoolean(get: (name: string) => string, name: string, fallback: boolean): boolean {
+  const value = get(name)
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(name, `${quote(value)} is not a boolean. Expected 'true' or 'false'.`)
+}
+
+function parseInteger(get: (name: string) => string, name: string, fallback: number, min: number, max: number): number {
+  const value = get(name)
+  if (value === '') return fallback
+  if (!/^\d+$/.test(value)) {
+    throw new InputError(name, `${quote(value)} is not a whole number. Expected an integer from ${min} to ${max}.`)
+  }
+  const n = Number(value)
+  if (n < min || n > max) throw new InputError(name, `${value} is out of range. Expected an integer from ${min} to ${max}.`)
+  return n
+}
+
+function parseDays(get: (name: string) => string, name: string, fallback: number): number {
+  return parseInteger(get, name, fallback, 0, MAX_DAYS)
+}
+
+/** `YYYY-MM-DD` (end of that day is not assumed: the date means 00:00 UTC) or a full ISO 8601 timestamp. */
+export function parseDate(value: string): Date | undefined {
+  if (value === '') return undefined
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  const bad = () =>
+    new InputError('expires-on', `${quote(value)} is not a valid date. Expected YYYY-MM-DD, e.g. 2027-03-31 (or an ISO 8601 timestamp).`)
+  if (day) {
+    const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])]
+    const date = new Date(Date.UTC(y, m - 1, d))
+    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw bad()
+    return date
+  }
+  const stamp = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))$/.exec(value)
+  if (stamp) {
+    const [y, m, d, hh, mm, ss = '0', oh = '0', om = '0'] = stamp.slice(1).map((v) => v ?? '0')
+    const daysInMonth = new Date(Date.UTC(Number(y), Number(m), 0)).getUTCDate()
+    const valid =
+      Number(m) >= 1 && Number(m) <= 12 && Number(d) >= 1 && Number(d) <= daysInMonth &&
+      Number(hh) < 24 && Number(mm) < 60 && Number(ss) < 60 && Number(oh) < 24 && Number(om) < 60
+    const date = new Date(value)
+    if (valid && !Number.isNaN(date.getTime())) return date
+  }
+  throw bad()
+}
+
+function parseWorkingDirectory(value: string): string {
+  if (value === '') return '.'
+  if (/[\0\n\r]/.test(value)) {
+    throw new InputError('working-directory', `${quote(value)} contains a line break or NUL. Expected a directory path.`)
+  }
+  return value
+}
+
+function parseLabel(value: string): string {
+  if (value === '') return 'npm-token'
+  if (value.length > 50 || /[,\n\r]/.test(value)) {
+    throw new InputError('issue-label', `${quote(value)} is not a usable GitHub label. Expected one label of at most 50 characters, without commas.`)
+  }
+  return value
+}
+
+/** npm package names: lowercase, url-safe, optionally scoped (validate-npm-package-name, new-package rules). */
+const PACKAGE_NAME_PATTERN = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/
+
+export function parsePackages(raw: string): string[] {
+  const names = raw
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  for (const name of names) {
+    if (name.length > 214 || !PACKAGE_NAME_PATTERN.test(name)) {
+      throw new InputError('packages', `${quote(name)} is not a valid npm package name. Expected names like my-pkg or @my-org/my-pkg, separated by commas or new lines.`)
+    }
+  }
+  return [...new Set(names)]
+}

@@ -1,0 +1,40 @@
+/**
+ * The shared vocabulary: every type more than one concern speaks of is defined here, once, and imported.
+ * Types only (and the two lists they are checked against): nothing here does anything.
+ */
+
+/** `setup` writes the config for a publishing job; `check` only inspects (a scheduled check). */
+export type Mode = 'setup' | 'check'
+/** The auth input. */
+export type AuthChoice = 'auto' | 'oidc' | 'token'
+/** The path the step took. */
+export type AuthMethod = 'oidc' | 'token'
+
+export type PackageManager = 'npm' | 'pnpm' | 'yarn'
+/** The package-manager input. */
+export type PackageManagerChoice = 'auto' | PackageManager
+
+/**
+ *   npm              npm's own default registry (as the npm on PATH defines it): token list, policies, OIDC.
+ *   github-packages  GitHub Packages: GITHUB_TOKEN or a PAT, scope defaults to the owner, no token list, no OIDC.
+ *   azure            Azure Artifacts: username / _password (base64 of the PAT) / email, whoami with Basic auth.
+ *   artifactory      JFrog Artifactory: _authToken under the repository's path.
+ *   generic          any other npm-protocol registry (Verdaccio, Nexus, a mirror): the npm defaults.
+ */
+export type RegistryKind = 'npm' | 'github-packages' | 'azure' | 'artifactory' | 'generic'
+/** The registry-kind input, parsed: `auto` or a kind to use whatever the URL looks like. */
+export type RegistryKindChoice = 'auto' | RegistryKind
+
+/** The outcome of a step or a check; worst wins. The CLI's exit code and the action's `status` output. */
+export type Status = 'ok' | 'warning' | 'error'
+
+/** One thing a user should read: an annotation in the action, a line in the CLI, a bullet in the summary. */
+export interface Finding {
+  level: 'error' | 'warning' | 'notice'
+  title: string
+  message: string
+}
+
+export type TokenType = 'granular' | 'legacy' | 'unknown'
+/** Where the expiry came from: the registry's token list, the expires-on input, or nowhere. */
+export type ExpirySource = 'registry' | 'input' | ''
