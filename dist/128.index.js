@@ -32,7 +32,10 @@ function fetchThrough(http) {
         const method = (init?.method ?? 'GET').toUpperCase();
         const headers = {};
         new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
-        const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body);
+        // Octokit sends JSON text; any other body form is refused rather than sent as "[object …]".
+        if (init?.body != null && typeof init.body !== 'string')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`GitHub API ${method} ${url.pathname}: unexpected request body type.`);
+        const body = init?.body ?? undefined;
         const response = await http.send(url, { method, headers, body, purpose: `GitHub API ${method} ${url.pathname}` });
         if (response.status >= 200 && response.status < 300 && response.text.trim() !== '')
             (0,_http_client_js__WEBPACK_IMPORTED_MODULE_1__/* .parseJsonBody */ .Y2)(response, `GitHub API ${method} ${url.pathname}`);

@@ -38,3 +38,35 @@ export interface Finding {
 export type TokenType = 'granular' | 'legacy' | 'unknown'
 /** Where the expiry came from: the registry's token list, the expires-on input, or nowhere. */
 export type ExpirySource = 'registry' | 'input' | ''
+
+/** The step's settings: the action's inputs (or the CLI's flags), parsed and validated (settings/parse.ts). */
+export interface Settings {
+  /** Explicit registry from `registry-url`, normalised (trailing slash); undefined: ask npm's config. */
+  registryUrl: URL | undefined
+  /** '' or a normalised scope like '@my-org'. */
+  scope: string
+  /** The token, trimmed; '' when none was given. */
+  token: string
+  auth: AuthChoice
+  mode: Mode
+  warnDays: number
+  failDays: number
+  /** From `expires-on`: used when the registry reports no expiry. */
+  expiresOn: Date | undefined
+  tokenEnv: string
+  exportToken: boolean
+  workingDirectory: string
+  packages: string[]
+  /** Install a current npm 11 when the one on PATH is too old for trusted publishing. */
+  upgradeNpm: boolean
+  openIssue: boolean
+  githubToken: string
+  /** Label that marks (and finds) the check's issue. */
+  issueLabel: string
+  /** Overall deadline for the registry requests of this step. */
+  timeoutMs: number
+  /** `auto`: from the registry URL; else the kind forced (GHES or proxied hosts, tests). */
+  registryKind: RegistryKindChoice
+  /** Which client's config to write besides .npmrc (`yarn`: also the user-level .yarnrc.yml). */
+  packageManager: PackageManagerChoice
+}

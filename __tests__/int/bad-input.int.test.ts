@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { repoRoot } from '../../scripts/lib/node-bin.mjs'
 import { cleanupRunDirs, readActionInputs, runAction, type RunActionResult } from '../../scripts/lib/run-action.mjs'
-import { StateKey } from '../../src/action/state-keys.js'
+import { StateKey } from '../../src/config-files/state-keys.js'
 import { assertNoSecretLeak } from '../helpers/canary.js'
 import { startFakeNpmjs, type FakeNpmjs } from '../helpers/fake-npmjs.js'
 

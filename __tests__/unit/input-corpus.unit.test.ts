@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { repoRoot } from '../../scripts/lib/node-bin.mjs'
 import { readActionInputs } from '../../scripts/lib/run-action.mjs'
 import { InputError } from '../../src/errors.js'
-import { parseSettings, type Settings } from '../../src/settings/parse.js'
+import { parseSettings } from '../../src/settings/parse.js'
+import type { Settings } from '../../src/types.js'
 import { renderNpmrcLines } from '../../src/config-files/npmrc.js'
 
 const INPUTS = readActionInputs(join(repoRoot, 'action.yml'))

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
-import { parseSettings, type Settings } from '../../src/settings/parse.js'
+import { parseSettings } from '../../src/settings/parse.js'
+import type { Settings } from '../../src/types.js'
 
 /** Inputs as the runner gives them: a missing input reads as ''. */
 function settings(inputs: Record<string, string> = {}): Settings {

@@ -6,8 +6,7 @@ import type { TokenAssessment } from '../check/check-token.js'
 import { severityOf, syncIssue, type TokenState } from '../issue/sync-issue.js'
 import type { Runner } from '../ports/runner.js'
 import { renderSummary, type SummaryData } from '../report/summary.js'
-import type { Settings } from '../settings/parse.js'
-import type { Status } from '../types.js'
+import type { Settings, Status } from '../types.js'
 
 export interface IssueStepInput {
   runner: Runner

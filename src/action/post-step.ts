@@ -5,7 +5,7 @@
 import { restoreConfigFile } from '../config-files/restore.js'
 import { describeError } from '../errors.js'
 import type { Logger } from '../ports/logger.js'
-import { StateKey } from './state-keys.js'
+import { StateKey } from '../config-files/state-keys.js'
 
 /** Reads a value the main step saved (the runner hands it to the post step as STATE_<name>). */
 export type StateReader = (name: string) => string

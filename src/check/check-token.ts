@@ -3,10 +3,9 @@
  * against warn-days / fail-days. whoami and the token list are in flight together.
  */
 import { gradeExpiry, kindFindings, worst, worstOf } from './grade.js'
-import type { ExpirySource, Finding, Mode, Status, TokenType } from '../types.js'
+import type { ExpirySource, Finding, Mode, Settings, Status, TokenType } from '../types.js'
 import { TokenRejectedError, describeError } from '../errors.js'
 import type { HttpClient } from '../http/client.js'
-import type { Settings } from '../settings/parse.js'
 import { noTokenListNote, registryProfile, rejectionAdvice, whoamiRequest, type RegistryProfile } from '../registry/kind.js'
 import { findTokenInList, whoami, type TokenDetails, type TokenListResult } from '../registry/token-api.js'
 

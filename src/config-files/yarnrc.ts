@@ -181,7 +181,8 @@ function canonical(value: unknown): string {
       .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
       .join(',')}}`
   }
-  return JSON.stringify(value === null || value === undefined ? '' : String(value))
+  // Scalars only by now (the failsafe schema parses every scalar as a string).
+  return JSON.stringify(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '')
 }
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/

@@ -216,7 +216,7 @@ function errorMessages(error: unknown): string {
   const parts: string[] = []
   let current: unknown = error
   for (let depth = 0; depth < 4 && current; depth++) {
-    const message = current instanceof Error ? current.message : String(current)
+    const message = current instanceof Error ? current.message : typeof current === 'string' ? current : JSON.stringify(current)
     if (message && !parts.includes(message)) parts.push(message)
     current = (current as { cause?: unknown }).cause
   }

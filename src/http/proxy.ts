@@ -3,7 +3,7 @@
  * case) by the target's scheme, NO_PROXY entries (`*`, `host`, `.domain`, `*.domain`, `domain`,
  * `host:port`, IPv4 and IPv6 addresses, bracketed or not) bypassing it. Addresses match exactly, names
  * also by domain suffix; no CIDR ranges (npm has none either). No DNS: `localhost` does not cover
- * 127.0.0.1. Pure: the dispatchers live in http-undici.ts, loaded only when a proxy applies.
+ * 127.0.0.1. Pure: the dispatchers live in undici-transport.ts, loaded only when a proxy applies.
  */
 import { isIP } from 'node:net'
 

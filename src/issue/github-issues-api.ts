@@ -29,7 +29,9 @@ export function fetchThrough(http: HttpClient): typeof fetch {
     const method = (init?.method ?? 'GET').toUpperCase() as 'GET'
     const headers: Record<string, string> = {}
     new Headers(init?.headers).forEach((value, name) => (headers[name] = value))
-    const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body)
+    // Octokit sends JSON text; any other body form is refused rather than sent as "[object …]".
+    if (init?.body != null && typeof init.body !== 'string') throw new ActionError(`GitHub API ${method} ${url.pathname}: unexpected request body type.`)
+    const body = init?.body ?? undefined
     const response = await http.send(url, { method, headers, body, purpose: `GitHub API ${method} ${url.pathname}` })
     if (response.status >= 200 && response.status < 300 && response.text.trim() !== '') parseJsonBody(response, `GitHub API ${method} ${url.pathname}`)
     const nullBody = [101, 204, 205, 304].includes(response.status)

@@ -27,7 +27,7 @@ export function decodeClaims(jwt: string): IdTokenClaims {
     return {}
   }
   if (!raw || typeof raw !== 'object') return {}
-  const str = (key: string): string | undefined => (typeof raw[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : undefined)
+  const str = (key: string): string | undefined => (typeof raw[key] === 'string' && raw[key] !== '' ? raw[key] : undefined)
   const aud = Array.isArray(raw.aud) ? raw.aud.filter((a) => typeof a === 'string').join(', ') : str('aud')
   return {
     repository: str('repository'),

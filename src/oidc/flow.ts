@@ -3,8 +3,7 @@
  * afterwards (nothing, or — for an npm too old to exchange by itself — one exchanged token to export).
  */
 import { worstOf } from '../check/grade.js'
-import type { Settings } from '../settings/parse.js'
-import type { Finding, Status } from '../types.js'
+import type { Finding, Settings, Status } from '../types.js'
 import { ActionError, TokenRejectedError, describeError } from '../errors.js'
 import type { HttpClient } from '../http/client.js'
 import { findNpmOnPath } from '../registry/npm-config.js'

@@ -1,6 +1,6 @@
 /**
- * What the domain needs of a log. The runner shell implements it with @actions/core; tests and the
- * command line can pass their own. Nothing below src/main.ts imports @actions/*.
+ * What the core needs of a log. The action implements it over the runner's workflow commands
+ * (action/github-runner.ts), the CLI over stderr, tests with plain objects.
  */
 export interface Logger {
   info(message: string): void

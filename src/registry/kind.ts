@@ -12,7 +12,6 @@
  *   artifactory      JFrog Artifactory (/artifactory/api/npm/REPO/): _authToken under the repository's path.
  *   generic          any other npm-protocol registry (Verdaccio, Nexus, a mirror): the npm defaults.
  */
-import { ActionError } from '../errors.js'
 import type { RegistryKind, RegistryKindChoice } from '../types.js'
 import { registryKey } from './url.js'
 

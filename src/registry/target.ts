@@ -3,8 +3,7 @@
  * default scope and token), and which package manager's config is written. Pure: the caller brings the
  * facts read from disk (the package manager) and the environment. Lines for the log in `notes`.
  */
-import type { Settings } from '../settings/parse.js'
-import type { PackageManager } from '../types.js'
+import type { PackageManager, Settings } from '../types.js'
 import { defaultScope, effectiveToken, registryProfile, type RegistryProfile } from './kind.js'
 import type { RegistryChoice } from './resolve.js'
 

@@ -138,7 +138,7 @@ export async function findTokenInList(http: HttpClient, registry: URL, token: st
     if (!body || typeof body !== 'object' || !Array.isArray(body.objects)) {
       return { kind: 'unavailable', reason: 'the token list answer has no `objects` array' }
     }
-    objects.push(...body.objects)
+    objects.push(...(body.objects as unknown[]))
     const match = matchToken(objects, token)
     if (match) return { kind: 'found', details: match }
     url = nextPage(body.urls?.next, url, registry)
@@ -186,7 +186,7 @@ function visibleMatch(shown: unknown, token: string): boolean {
 
 function describeEntry(entry: Record<string, unknown>, matchedBy: TokenDetails['matchedBy']): TokenDetails {
   const granular = 'expiry' in entry || Array.isArray(entry.permissions) || Array.isArray(entry.scopes) || 'bypass_2fa' in entry
-  const cidrs = [entry.cidr, entry.cidr_whitelist].flatMap((v) => (Array.isArray(v) ? v : typeof v === 'string' && v ? [v] : []))
+  const cidrs = [entry.cidr, entry.cidr_whitelist].flatMap((v): unknown[] => (Array.isArray(v) ? (v as unknown[]) : typeof v === 'string' && v ? [v] : []))
   return {
     type: granular ? 'granular' : 'legacy',
     matchedBy,

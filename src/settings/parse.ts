@@ -6,38 +6,8 @@
  */
 import { InputError } from '../errors.js'
 import { normaliseRegistryUrl } from '../registry/url.js'
-import type { AuthChoice, Mode, PackageManagerChoice, RegistryKindChoice } from '../types.js'
+import type { RegistryKindChoice, Settings } from '../types.js'
 
-export interface Settings {
-  /** Explicit registry from `registry-url`, normalised (trailing slash); undefined: ask npm's config. */
-  registryUrl: URL | undefined
-  /** '' or a normalised scope like '@my-org'. */
-  scope: string
-  /** The token, trimmed; '' when none was given. */
-  token: string
-  auth: AuthChoice
-  mode: Mode
-  warnDays: number
-  failDays: number
-  /** From `expires-on`: used when the registry reports no expiry. */
-  expiresOn: Date | undefined
-  tokenEnv: string
-  exportToken: boolean
-  workingDirectory: string
-  packages: string[]
-  /** Install a current npm 11 when the one on PATH is too old for trusted publishing. */
-  upgradeNpm: boolean
-  openIssue: boolean
-  githubToken: string
-  /** Label that marks (and finds) the check's issue. */
-  issueLabel: string
-  /** Overall deadline for the registry requests of this step. */
-  timeoutMs: number
-  /** `auto`: from the registry URL; else the kind forced (GHES or proxied hosts, tests). */
-  registryKind: RegistryKindChoice
-  /** Which client's config to write besides .npmrc (`yarn`: also the user-level .yarnrc.yml). */
-  packageManager: PackageManagerChoice
-}
 
 export type InputReader = (name: string) => string
 
