@@ -37,7 +37,9 @@ export async function run(runner: ActionRunner): Promise<void> {
         : await runTokenPath({ runner, report, target, http, authFindings: auth.findings, now })
 
     if (effective.mode === 'setup' && path.status !== 'error') {
-      const paths = await runner.group('.npmrc', () => writeConfigFiles(runner, { ...targetFiles(target), exportValue: path.exportValue, authLine: path.authLine }))
+      const paths = await runner.group('.npmrc', () =>
+        writeConfigFiles(runner, { ...targetFiles(target), exportValue: path.exportValue, authLine: path.authLine }),
+      )
       report.set('npmrc-path', paths.npmrcPath)
       report.summary.npmrcPath = paths.yarnrcPath ? `${paths.npmrcPath} (and ${paths.yarnrcPath} for Yarn)` : paths.npmrcPath
     }

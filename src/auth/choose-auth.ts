@@ -46,10 +46,18 @@ export function chooseAuth({ auth, token, env, mode }: AuthRequest): AuthDecisio
       return {
         method: 'token',
         reason: 'auth: auto on a self-hosted runner (no trusted publishing there)',
-        findings: [{ level: 'warning', title: 'Trusted publishing unavailable on self-hosted runners', message: `The job has id-token: write, but ${selfHostedText}. Using the token instead.` }],
+        findings: [
+          {
+            level: 'warning',
+            title: 'Trusted publishing unavailable on self-hosted runners',
+            message: `The job has id-token: write, but ${selfHostedText}. Using the token instead.`,
+          },
+        ],
       }
     }
-    throw new ActionError(`No way to authenticate: ${selfHostedText}, and the token input is empty. Pass \`token: \${{ secrets.NPM_TOKEN }}\` or use a GitHub-hosted runner.`)
+    throw new ActionError(
+      `No way to authenticate: ${selfHostedText}, and the token input is empty. Pass \`token: \${{ secrets.NPM_TOKEN }}\` or use a GitHub-hosted runner.`,
+    )
   }
   if (token) return { method: 'token', reason: 'auth: auto and the job has no id-token: write', findings: [] }
   throw new ActionError(

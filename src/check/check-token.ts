@@ -85,7 +85,13 @@ export async function assessToken({ http, registry, isPublicRegistry, profile, s
     return { status: report.status, findings: report.findings, notes: report.notes, report, rejected: false }
   } catch (error) {
     if (!(error instanceof TokenRejectedError)) throw error
-    return { status: 'error', findings: [{ level: 'error', title: 'npm token rejected', message: error.message }], notes: [], report: undefined, rejected: true }
+    return {
+      status: 'error',
+      findings: [{ level: 'error', title: 'npm token rejected', message: error.message }],
+      notes: [],
+      report: undefined,
+      rejected: true,
+    }
   }
 }
 

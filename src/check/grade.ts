@@ -5,7 +5,6 @@
 import type { TokenDetails } from '../registry/token-api.js'
 import type { Finding, Mode, Status } from '../types.js'
 
-
 const DAY_MS = 24 * 60 * 60 * 1000
 
 /** Whole days from `now` until `date`: floor, so negative once past (-1 = expired within the last day). */

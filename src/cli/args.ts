@@ -28,7 +28,8 @@ export function parseArgs(argv: readonly string[], flags: Readonly<Record<string
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
     if (flag === '--json') json = true
     else if (flag === '-h' || flag === '--help') help = true
-    else if (flag === '--token') throw new UsageError('--token is not accepted: a token on the command line is visible to every process. Set NPM_TOKEN instead.')
+    else if (flag === '--token')
+      throw new UsageError('--token is not accepted: a token on the command line is visible to every process. Set NPM_TOKEN instead.')
     else if (Object.hasOwn(flags, flag)) {
       const value = inline ?? rest[++i]
       if (value === undefined) throw new UsageError(`${flag} needs a value.`)

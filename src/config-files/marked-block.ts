@@ -14,7 +14,11 @@ export const NO_FINAL_EOL = '# setup-npm-auth: the lines above had no final line
  * previous run is taken out first, lines `displace` picks are commented out with a marker, and our
  * lines are appended between the block markers. restoreMarkedBlock is its exact inverse.
  */
-export function mergeMarkedBlock(existing: string, displace: (line: string, index: number, lines: readonly string[]) => boolean, ours: readonly string[]): string {
+export function mergeMarkedBlock(
+  existing: string,
+  displace: (line: string, index: number, lines: readonly string[]) => boolean,
+  ours: readonly string[],
+): string {
   const base = restoreMarkedBlock(existing)
   const eol = base.includes('\r\n') ? '\r\n' : '\n'
   const kept = base === '' ? [] : base.replace(/(\r?\n)$/, '').split(/\r?\n/)

@@ -17,7 +17,9 @@ export function readExisting(path: string): string | undefined {
     throw new NpmrcError(`Cannot read ${path}: ${(error as Error).message}.`)
   }
   if (stat.isSymbolicLink()) {
-    throw new NpmrcError(`${path} is a symbolic link; the action does not write credentials through a link. Remove it or point NPM_CONFIG_USERCONFIG at a regular file.`)
+    throw new NpmrcError(
+      `${path} is a symbolic link; the action does not write credentials through a link. Remove it or point NPM_CONFIG_USERCONFIG at a regular file.`,
+    )
   }
   if (!stat.isFile()) throw new NpmrcError(`${path} exists and is not a regular file. Remove it or point NPM_CONFIG_USERCONFIG elsewhere.`)
   return readFileSync(path, 'utf8')

@@ -71,7 +71,7 @@ export async function writeConfigFiles(runner: Runner, setup: NpmrcSetup): Promi
   if (exported !== undefined) {
     runner.mask(exported)
     runner.exportVariable(setup.tokenEnv, exported)
-    const form = profile.credential === 'password' ? '; the base64 of the PAT, as npm\'s _password wants it' : ''
+    const form = profile.credential === 'password' ? "; the base64 of the PAT, as npm's _password wants it" : ''
     runner.info(`Exported NPM_CONFIG_USERCONFIG and ${setup.tokenEnv} (masked${form}) for later steps.`)
   } else if (setup.authLine) {
     const form = profile.credential === 'password' ? ' to the base64 of the PAT' : ''

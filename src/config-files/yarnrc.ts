@@ -80,7 +80,11 @@ export function yarnrcEntries(content: YarnrcContent): Entries {
 
 /** Yarn's registry key comparison: trailing slash dropped, then with or without the scheme. */
 function sameRegistry(a: string, b: string): boolean {
-  const norm = (s: string) => s.replace(/\/$/, '').replace(/^[a-z]+:/i, '').toLowerCase()
+  const norm = (s: string) =>
+    s
+      .replace(/\/$/, '')
+      .replace(/^[a-z]+:/i, '')
+      .toLowerCase()
   return norm(a) === norm(b)
 }
 
@@ -164,7 +168,10 @@ function parseMapping(parse: YamlParse, text: string): Record<string, Json> {
     throw new YarnrcError(`The existing Yarn config is not valid YAML (${(error as Error).message.split('\n')[0]}). Yarn 2+ is not configured.`)
   }
   if (value === null || value === undefined) return {}
-  if (!isMapping(value)) throw new YarnrcError(`The existing Yarn config is not a mapping of settings (it is ${Array.isArray(value) ? 'a list' : 'a scalar'}). Yarn 2+ is not configured.`)
+  if (!isMapping(value))
+    throw new YarnrcError(
+      `The existing Yarn config is not a mapping of settings (it is ${Array.isArray(value) ? 'a list' : 'a scalar'}). Yarn 2+ is not configured.`,
+    )
   return value
 }
 

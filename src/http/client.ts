@@ -158,7 +158,9 @@ export class HttpClient {
   private async sendOnce(url: URL, opts: RequestOptions, where: string): Promise<HttpResponse> {
     const remaining = this.options.deadline - Date.now()
     if (remaining <= 0) {
-      throw new NetworkError(`${where}: the step's overall deadline was reached before the request could start (raise timeout-seconds if the registry is slow).`)
+      throw new NetworkError(
+        `${where}: the step's overall deadline was reached before the request could start (raise timeout-seconds if the registry is slow).`,
+      )
     }
     const timeoutMs = Math.min(this.requestTimeoutMs, remaining)
     const controller = new AbortController()

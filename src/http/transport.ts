@@ -85,7 +85,10 @@ export async function readCapped({ body, cancel, max, where, status }: CappedBod
     size += chunk.byteLength
     if (size > max) {
       cancel()
-      throw new ResponseError(`${where}: the answer (HTTP ${status}) is larger than ${Math.round(max / 1024)} KiB; it was cut off. The URL is probably not an npm registry endpoint.`, status)
+      throw new ResponseError(
+        `${where}: the answer (HTTP ${status}) is larger than ${Math.round(max / 1024)} KiB; it was cut off. The URL is probably not an npm registry endpoint.`,
+        status,
+      )
     }
     chunks.push(chunk)
   }

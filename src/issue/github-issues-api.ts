@@ -53,7 +53,9 @@ export interface GitHubIssuesOptions {
 
 export async function createGitHubIssuesApi({ token, repository, apiUrl, env, timeoutMs, logger }: GitHubIssuesOptions): Promise<IssuesApi> {
   if (!token) {
-    throw new ActionError('open-issue is true but github-token is empty. Leave github-token at its default (${{ github.token }}) and grant `permissions: issues: write`.')
+    throw new ActionError(
+      'open-issue is true but github-token is empty. Leave github-token at its default (${{ github.token }}) and grant `permissions: issues: write`.',
+    )
   }
   const [owner, repo] = (repository ?? '').split('/')
   if (!owner || !repo) throw new ActionError(`open-issue needs GITHUB_REPOSITORY (owner/repo); it is ${JSON.stringify(repository ?? '')}.`)
@@ -84,7 +86,9 @@ export async function createGitHubIssuesApi({ token, repository, apiUrl, env, ti
         )
       }
       if (status === 410) {
-        throw new ActionError(`Issues are disabled in ${owner}/${repo} (HTTP 410 from ${apiHost}): enable them (Settings → General → Features → Issues) or set open-issue: false.`)
+        throw new ActionError(
+          `Issues are disabled in ${owner}/${repo} (HTTP 410 from ${apiHost}): enable them (Settings → General → Features → Issues) or set open-issue: false.`,
+        )
       }
       const retried = status !== undefined && (status === 429 || status >= 500) ? ' after 3 tries; GitHub may be having trouble, re-run later' : ''
       throw new ActionError(`Could not ${what} on ${apiHost}: ${status ? `HTTP ${status}${retried}` : describeError(error)}.`)

@@ -76,10 +76,7 @@ export function issueBody(state: TokenState, runUrl: string | undefined): string
 }
 
 export type IssueAction =
-  | { kind: 'none' }
-  | { kind: 'opened'; number: number }
-  | { kind: 'updated'; number: number; commented: boolean }
-  | { kind: 'closed'; number: number }
+  { kind: 'none' } | { kind: 'opened'; number: number } | { kind: 'updated'; number: number; commented: boolean } | { kind: 'closed'; number: number }
 
 /** Brings the tracker in line with the token's state. */
 export async function syncIssue(api: IssuesApi, label: string, state: TokenState, runUrl?: string): Promise<IssueAction> {

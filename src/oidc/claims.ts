@@ -67,10 +67,6 @@ export function describeClaims(claims: IdTokenClaims): string[] {
   if (claims.jobWorkflowRef && claims.jobWorkflowRef !== claims.workflowRef) {
     lines.push(`reusable workflow running the job: ${claims.jobWorkflowRef}`)
   }
-  lines.push(
-    `environment: ${claims.environment ?? 'none'}`,
-    `ref: ${claims.ref ?? 'not stated'}`,
-    `runner: ${claims.runnerEnvironment ?? 'not stated'}`,
-  )
+  lines.push(`environment: ${claims.environment ?? 'none'}`, `ref: ${claims.ref ?? 'not stated'}`, `runner: ${claims.runnerEnvironment ?? 'not stated'}`)
   return lines
 }

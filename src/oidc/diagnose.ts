@@ -27,7 +27,11 @@ export function repositoryFromUrl(url: string): string | undefined {
   if (scp) return `${scp[1]}/${scp[2]}`
   try {
     const parsed = new URL(trimmed.replace(/^git\+/, ''))
-    const parts = parsed.pathname.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '').split('/')
+    const parts = parsed.pathname
+      .replace(/^\/+/, '')
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, '')
+      .split('/')
     return parts.length >= 2 ? `${parts[parts.length - 2]}/${parts[parts.length - 1]}` : undefined
   } catch {
     return undefined
@@ -92,7 +96,9 @@ export function diagnoseExchangeFailure(input: DiagnosisInput): Diagnosis {
     )
   }
   if (status === 404 || status === 400 || status === 422) {
-    causes.push(`No trusted publisher on ${registry.host} matches this job. On the package's settings page (Trusted Publisher → GitHub Actions) it must say exactly: ${publisher}. All fields are case-sensitive.`)
+    causes.push(
+      `No trusted publisher on ${registry.host} matches this job. On the package's settings page (Trusted Publisher → GitHub Actions) it must say exactly: ${publisher}. All fields are case-sensitive.`,
+    )
     if (file) {
       causes.push(
         reusable

@@ -28,8 +28,16 @@ export function npmAudience(registry: URL): string {
   return `npm:${registry.hostname}`
 }
 
-/** Asks the runner for an ID token. `onSecret` is called with the token before anything else sees it. */
-export async function fetchIdToken(http: HttpClient, env: OidcEnvironment, audience: string, onSecret: (secret: string) => void): Promise<string> {
+export interface IdTokenRequest {
+  http: HttpClient
+  env: OidcEnvironment
+  audience: string
+  /** Called with every secret (the ID token, an exchanged token) before anything else sees it. */
+  onSecret: (secret: string) => void
+}
+
+/** Asks the runner for an ID token. */
+export async function fetchIdToken({ http, env, audience, onSecret }: IdTokenRequest): Promise<string> {
   if (!env.requestUrl || !env.requestToken) {
     throw new IdTokenError('No ID token can be requested: the job lacks `permissions: id-token: write`.')
   }
@@ -66,22 +74,22 @@ export function escapePackageName(name: string): string {
   return name.replace('/', '%2f')
 }
 
-export type ExchangeResult =
-  | { ok: true; status: number; expiresAt?: Date; token: string }
-  | { ok: false; status: number; message: string }
+export type ExchangeResult = { ok: true; status: number; expiresAt?: Date; token: string } | { ok: false; status: number; message: string }
 
 /** `POST /-/npm/v1/oidc/token/exchange/package/<name>` at the registry's origin (npm drops the path prefix). */
 export function exchangeUrl(registry: URL, packageName: string): URL {
   return new URL(`/-/npm/v1/oidc/token/exchange/package/${escapePackageName(packageName)}`, registry)
 }
 
-export async function exchangeIdToken(
-  http: HttpClient,
-  registry: URL,
-  packageName: string,
-  idToken: string,
-  onSecret: (secret: string) => void,
-): Promise<ExchangeResult> {
+export interface ExchangeRequest {
+  http: HttpClient
+  registry: URL
+  packageName: string
+  idToken: string
+  onSecret: (secret: string) => void
+}
+
+export async function exchangeIdToken({ http, registry, packageName, idToken, onSecret }: ExchangeRequest): Promise<ExchangeResult> {
   const response = await http.send(exchangeUrl(registry, packageName), {
     method: 'POST',
     purpose: `OIDC token exchange for ${packageName}`,
@@ -101,6 +109,12 @@ export async function exchangeIdToken(
     return { ok: true, status: response.status, token: fields.token, expiresAt: expires && !Number.isNaN(expires.getTime()) ? expires : undefined }
   }
   const message =
-    typeof fields.message === 'string' ? fields.message : typeof fields.error === 'string' ? fields.error : response.status < 400 ? 'the answer holds no token' : `HTTP ${response.status}`
+    typeof fields.message === 'string'
+      ? fields.message
+      : typeof fields.error === 'string'
+        ? fields.error
+        : response.status < 400
+          ? 'the answer holds no token'
+          : `HTTP ${response.status}`
   return { ok: false, status: response.status, message }
 }

@@ -43,10 +43,10 @@ export interface PreflightReport {
 
 export async function preflight(input: PreflightInput): Promise<PreflightReport> {
   const audience = npmAudience(input.registry)
-  const idToken = await fetchIdToken(input.http, input.env, audience, input.onSecret)
+  const idToken = await fetchIdToken({ http: input.http, env: input.env, audience, onSecret: input.onSecret })
   const claims = decodeClaims(idToken)
   const results = await mapPool(input.packages, input.concurrency ?? 8, async (pkg): Promise<PackageResult> => {
-    const result = await exchangeIdToken(input.http, input.registry, pkg.name, idToken, input.onSecret)
+    const result = await exchangeIdToken({ http: input.http, registry: input.registry, packageName: pkg.name, idToken, onSecret: input.onSecret })
     if (result.ok) {
       return { name: pkg.name, ok: true, status: result.status, expiresAt: result.expiresAt, token: input.keepTokens ? result.token : undefined }
     }

@@ -39,7 +39,12 @@ function readManifest(dir: string): Manifest | undefined {
 function toPackage(dir: string, manifest: Manifest): LocalPackage | undefined {
   if (typeof manifest.name !== 'string' || manifest.name === '') return undefined
   const repo = manifest.repository
-  const repositoryUrl = typeof repo === 'string' ? repo : repo && typeof repo === 'object' && typeof (repo as { url?: unknown }).url === 'string' ? (repo as { url: string }).url : undefined
+  const repositoryUrl =
+    typeof repo === 'string'
+      ? repo
+      : repo && typeof repo === 'object' && typeof (repo as { url?: unknown }).url === 'string'
+        ? (repo as { url: string }).url
+        : undefined
   return { name: manifest.name, dir, private: manifest.private === true, repositoryUrl }
 }
 
@@ -84,7 +89,12 @@ function matchPattern(dir: string, segments: string[]): string[] {
 }
 
 function segmentRegExp(segment: string): RegExp {
-  return new RegExp(`^${segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`)
+  return new RegExp(
+    `^${segment
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')}$`,
+  )
 }
 
 function globMatches(path: string, pattern: string): boolean {

@@ -15,7 +15,6 @@
 import type { RegistryKind, RegistryKindChoice } from '../types.js'
 import { registryKey } from './url.js'
 
-
 export interface RegistryProfile {
   kind: RegistryKind
   /** For the log and the summary: 'GitHub Packages'. */
@@ -96,7 +95,7 @@ export function defaultScope(profile: RegistryProfile, scope: string, env: NodeJ
  */
 export function effectiveToken(profile: RegistryProfile, token: string, githubToken: string): { token: string; note?: string } {
   if (token || profile.kind !== 'github-packages' || !githubToken) return { token }
-  return { token: githubToken, note: 'token input empty: using the github-token input (the job\'s GITHUB_TOKEN by default) for GitHub Packages' }
+  return { token: githubToken, note: "token input empty: using the github-token input (the job's GITHUB_TOKEN by default) for GitHub Packages" }
 }
 
 // ---- Azure Artifacts -------------------------------------------------------------------------
@@ -158,7 +157,7 @@ export function whoamiRequest(profile: RegistryProfile, registry: URL, token: st
 export function noTokenListNote(profile: RegistryProfile): string {
   const why =
     profile.kind === 'github-packages'
-      ? 'GitHub Packages has no token list (a GITHUB_TOKEN expires when the job ends; a personal access token shows its expiry in GitHub\'s settings)'
+      ? "GitHub Packages has no token list (a GITHUB_TOKEN expires when the job ends; a personal access token shows its expiry in GitHub's settings)"
       : `${profile.label} has no npm token list (a personal access token shows its expiry in Azure DevOps → User settings → Personal access tokens)`
   return `Expiry unknown: ${why}. Set expires-on to be warned ahead of it.`
 }
@@ -167,7 +166,7 @@ export function noTokenListNote(profile: RegistryProfile): string {
 export function rejectionAdvice(profile: RegistryProfile): string | undefined {
   switch (profile.kind) {
     case 'github-packages':
-      return 'Pass the job\'s GITHUB_TOKEN (`token: ${{ secrets.GITHUB_TOKEN }}` with `permissions: packages: write` to publish), or a personal access token (classic) with read:packages / write:packages, and re-run.'
+      return "Pass the job's GITHUB_TOKEN (`token: ${{ secrets.GITHUB_TOKEN }}` with `permissions: packages: write` to publish), or a personal access token (classic) with read:packages / write:packages, and re-run."
     case 'azure':
       return 'Create a new personal access token in Azure DevOps (User settings → Personal access tokens, scope Packaging: Read & write), store it as the repository secret, and re-run. Pass the PAT itself: the action encodes it.'
     case 'artifactory':

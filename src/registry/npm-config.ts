@@ -198,10 +198,14 @@ function toUrl(value: string, source: string): URL {
   try {
     url = new URL(value)
   } catch {
-    throw new RegistryConfigError(`The registry configured in ${source} is not a URL: ${JSON.stringify(value)}. Fix that setting or set the registry-url input.`)
+    throw new RegistryConfigError(
+      `The registry configured in ${source} is not a URL: ${JSON.stringify(value)}. Fix that setting or set the registry-url input.`,
+    )
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new RegistryConfigError(`The registry configured in ${source} is not http(s): ${JSON.stringify(value)}. Fix that setting or set the registry-url input.`)
+    throw new RegistryConfigError(
+      `The registry configured in ${source} is not http(s): ${JSON.stringify(value)}. Fix that setting or set the registry-url input.`,
+    )
   }
   url.username = ''
   url.password = ''

@@ -21,7 +21,10 @@ export interface RegistryRequest {
   workingDirectory: string
 }
 
-export async function chooseRegistry(log: Logger & { env: NodeJS.ProcessEnv }, { registryUrl: explicit, scope, workingDirectory }: RegistryRequest): Promise<RegistryChoice> {
+export async function chooseRegistry(
+  log: Logger & { env: NodeJS.ProcessEnv },
+  { registryUrl: explicit, scope, workingDirectory }: RegistryRequest,
+): Promise<RegistryChoice> {
   const npm = findNpmOnPath(log.env)
   const cwd = resolve(workingDirectory)
   const { url: registry, source } = explicit

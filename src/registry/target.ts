@@ -25,7 +25,9 @@ export interface TargetFacts {
 
 export function planTarget({ settings, registry, env, packageManager: pm }: TargetFacts): Target {
   const profile = registryProfile(registry.registry, { choice: settings.registryKind, isPublicRegistry: registry.isPublicRegistry })
-  const notes = [`Registry kind: ${profile.kind} (${profile.label}; ${profile.detectedBy === 'default' ? 'no known host or path' : `by ${profile.detectedBy}`})`]
+  const notes = [
+    `Registry kind: ${profile.kind} (${profile.label}; ${profile.detectedBy === 'default' ? 'no known host or path' : `by ${profile.detectedBy}`})`,
+  ]
   const scope = defaultScope(profile, settings.scope, env)
   const token = effectiveToken(profile, settings.token, settings.githubToken)
   for (const note of [scope.note, token.note]) if (note) notes.push(note)

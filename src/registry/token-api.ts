@@ -7,7 +7,6 @@ import { ResponseError, TokenRejectedError } from '../errors.js'
 import { parseJsonBody, type HttpClient } from '../http/client.js'
 import type { TokenType } from '../types.js'
 
-
 /** What the token list says about one token. Every field is optional: registries differ. */
 export interface TokenDetails {
   type: TokenType
@@ -93,9 +92,11 @@ function rejected(registry: URL, what: string, notice: string | undefined, advic
   return new TokenRejectedError(
     `The registry ${registry.href} rejected the token (${what}): it is expired, revoked or not a token of this registry.` +
       (notice ? ` The registry says: "${notice}".` : '') +
-      (advice !== undefined ? ` ${advice}` : ' Create a new granular access token (npm website → Access Tokens → Generate New Token → Granular, with read and write' +
-      ' access to the packages you publish and an expiry), store it as the repository secret, and re-run.' +
-      ' Or move to trusted publishing (OIDC) and need no token at all.'),
+      (advice !== undefined
+        ? ` ${advice}`
+        : ' Create a new granular access token (npm website → Access Tokens → Generate New Token → Granular, with read and write' +
+          ' access to the packages you publish and an expiry), store it as the repository secret, and re-run.' +
+          ' Or move to trusted publishing (OIDC) and need no token at all.'),
   )
 }
 

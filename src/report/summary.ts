@@ -34,7 +34,13 @@ const STATUS_ICON: Record<Status, string> = { ok: '✅ ok', warning: '⚠️ war
 
 /** Table cells: no pipes or line breaks from values may break the table. */
 export function cell(value: string): string {
-  return value === '' ? '—' : value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;')
+  return value === ''
+    ? '—'
+    : value
+        .replace(/\\/g, '\\\\')
+        .replace(/\|/g, '\\|')
+        .replace(/[\r\n]+/g, ' ')
+        .replace(/</g, '&lt;')
 }
 
 export function renderSummary(data: SummaryData): string {
@@ -80,6 +86,6 @@ export function whatToDo(registry: URL): string[] {
     '4. Revoke the old token, then re-run this check: it closes its issue once the token is healthy.',
     '',
     '**Or move to trusted publishing** and have no token to rotate: add a trusted publisher (GitHub Actions, this repository and' +
-      ' workflow file) in each package\'s settings, give the publishing job `permissions: id-token: write`, and drop the token input.',
+      " workflow file) in each package's settings, give the publishing job `permissions: id-token: write`, and drop the token input.",
   ]
 }

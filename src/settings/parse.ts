@@ -8,7 +8,6 @@ import { InputError } from '../errors.js'
 import { normaliseRegistryUrl } from '../registry/url.js'
 import type { RegistryKindChoice, Settings } from '../types.js'
 
-
 export type InputReader = (name: string) => string
 
 const MAX_DAYS = 3650
@@ -122,10 +121,7 @@ export function parseScope(value: string): string {
   if (value === '') return ''
   const scope = value.startsWith('@') ? value : `@${value}`
   if (!SCOPE_PATTERN.test(scope)) {
-    throw new InputError(
-      'scope',
-      `${quote(value)} is not an npm scope. Expected lowercase letters, digits, '-', '.', '_' or '~', like @my-org.`,
-    )
+    throw new InputError('scope', `${quote(value)} is not an npm scope. Expected lowercase letters, digits, '-', '.', '_' or '~', like @my-org.`)
   }
   return scope
 }
@@ -148,7 +144,8 @@ const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
  * Names the token must never be exported into: exporting it there would hand it to, or break, every later
  * step (PATH, NODE_OPTIONS, LD_PRELOAD…), or feed it to the runner or npm as configuration.
  */
-const RESERVED_ENV = /^(PATH|HOME|SHELL|USER|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_.*|BASH_ENV|ENV|CI|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*|STATE_.*|NPM_CONFIG_.*|YARN_.*|PNPM_.*|HTTPS?_PROXY|NO_PROXY)$/i
+const RESERVED_ENV =
+  /^(PATH|HOME|SHELL|USER|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_.*|BASH_ENV|ENV|CI|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*|STATE_.*|NPM_CONFIG_.*|YARN_.*|PNPM_.*|HTTPS?_PROXY|NO_PROXY)$/i
 
 export function parseEnvName(value: string): string {
   if (!ENV_NAME_PATTERN.test(value)) {
@@ -158,7 +155,10 @@ export function parseEnvName(value: string): string {
     )
   }
   if (RESERVED_ENV.test(value)) {
-    throw new InputError('token-env', `${quote(value)} is a variable the runner, Node or npm reads for itself; exporting the token into it would break or leak through later steps. Use a name of its own, e.g. NODE_AUTH_TOKEN.`)
+    throw new InputError(
+      'token-env',
+      `${quote(value)} is a variable the runner, Node or npm reads for itself; exporting the token into it would break or leak through later steps. Use a name of its own, e.g. NODE_AUTH_TOKEN.`,
+    )
   }
   return value
 }
@@ -198,8 +198,7 @@ function parseDays(get: (name: string) => string, name: string, fallback: number
 export function parseDate(value: string): Date | undefined {
   if (value === '') return undefined
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  const bad = () =>
-    new InputError('expires-on', `${quote(value)} is not a valid date. Expected YYYY-MM-DD, e.g. 2027-03-31 (or an ISO 8601 timestamp).`)
+  const bad = () => new InputError('expires-on', `${quote(value)} is not a valid date. Expected YYYY-MM-DD, e.g. 2027-03-31 (or an ISO 8601 timestamp).`)
   if (day) {
     const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])]
     const date = new Date(Date.UTC(y, m - 1, d))
@@ -211,8 +210,15 @@ export function parseDate(value: string): Date | undefined {
     const [y, m, d, hh, mm, ss = '0', oh = '0', om = '0'] = stamp.slice(1).map((v) => v ?? '0')
     const daysInMonth = new Date(Date.UTC(Number(y), Number(m), 0)).getUTCDate()
     const valid =
-      Number(m) >= 1 && Number(m) <= 12 && Number(d) >= 1 && Number(d) <= daysInMonth &&
-      Number(hh) < 24 && Number(mm) < 60 && Number(ss) < 60 && Number(oh) < 24 && Number(om) < 60
+      Number(m) >= 1 &&
+      Number(m) <= 12 &&
+      Number(d) >= 1 &&
+      Number(d) <= daysInMonth &&
+      Number(hh) < 24 &&
+      Number(mm) < 60 &&
+      Number(ss) < 60 &&
+      Number(oh) < 24 &&
+      Number(om) < 60
     const date = new Date(value)
     if (valid && !Number.isNaN(date.getTime())) return date
   }
@@ -245,7 +251,10 @@ export function parsePackages(raw: string): string[] {
     .filter((s) => s !== '')
   for (const name of names) {
     if (name.length > 214 || !PACKAGE_NAME_PATTERN.test(name)) {
-      throw new InputError('packages', `${quote(name)} is not a valid npm package name. Expected names like my-pkg or @my-org/my-pkg, separated by commas or new lines.`)
+      throw new InputError(
+        'packages',
+        `${quote(name)} is not a valid npm package name. Expected names like my-pkg or @my-org/my-pkg, separated by commas or new lines.`,
+      )
     }
   }
   return [...new Set(names)]

@@ -63,7 +63,10 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
       ['registry', `${registry.href} (${source})`],
       ['user', report?.username ?? '—'],
       ['token kind', report?.tokenType ?? '—'],
-      ['expires', report?.expiresAt ? `${report.expiresAt.toISOString().slice(0, 10)}${report.expirySource === 'input' ? ' (from --expires-on)' : ''}` : 'unknown'],
+      [
+        'expires',
+        report?.expiresAt ? `${report.expiresAt.toISOString().slice(0, 10)}${report.expirySource === 'input' ? ' (from --expires-on)' : ''}` : 'unknown',
+      ],
       ['days left', report?.daysLeft === undefined ? '—' : String(report.daysLeft)],
       ['status', status],
     ]
