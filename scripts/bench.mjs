@@ -11,14 +11,14 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { modernNode, repoRoot, sanitizedEnv } from './lib/node-bin.mjs'
-import { startVerdaccio } from './lib/verdaccio.mjs'
+import { modernNode, repoRoot, sanitizedEnv } from '../test-support/process.ts'
+import { startVerdaccio } from '../test-support/verdaccio.ts'
+import { startFakeNpmjs } from '../test-support/fake-npmjs.ts'
+import { startIdTokenServer, trustedPublishing } from '../test-support/oidc-fakes.ts'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15)
 const node = modernNode(24)
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-'))
-const { startFakeNpmjs } = await import(path.join(repoRoot, '__tests__/helpers/fake-npmjs.ts'))
-const { startIdTokenServer, trustedPublishing } = await import(path.join(repoRoot, '__tests__/helpers/oidc-fakes.ts'))
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)

@@ -2,7 +2,7 @@
 // with `uses: ./` against it.
 //
 //   node scripts/ci-registry.mjs start   starts Verdaccio on loopback in the background (it must outlive
-//                                        this step, so unlike scripts/lib/verdaccio.mjs it is detached
+//                                        this step, so unlike test-support/verdaccio.ts it is detached
 //                                        with no watchdog pipe), registers a user, masks its token and
 //                                        writes url, token, username, pid, log to $GITHUB_OUTPUT.
 //   node scripts/ci-registry.mjs stop PID [LOG]
@@ -14,8 +14,8 @@ import { randomBytes } from 'node:crypto'
 import { appendFileSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { modernNode, repoRoot, sanitizedEnv } from './lib/node-bin.mjs'
-import { freePort } from './lib/verdaccio.mjs'
+import { modernNode, repoRoot, sanitizedEnv } from '../test-support/process.ts'
+import { freePort } from '../test-support/verdaccio.ts'
 
 const USERNAME = 'ci-publisher'
 const READY_TIMEOUT_MS = 30_000

@@ -1,7 +1,7 @@
 // npm run demo: the action end to end on this machine, with nothing but loopback.
 //
 // Starts a throw-away Verdaccio, registers a user (which gives a token), runs the BUNDLED action's
-// main step exactly as the GitHub runner would (scripts/lib/run-action.mjs), prints what it reported
+// main step exactly as the GitHub runner would (test-support/run-action.ts), prints what it reported
 // (outputs, exported env, job summary, the .npmrc it wrote, annotations, its log), then proves the
 // .npmrc with the real npm CLI in a "later step" (whoami, publish, view), runs the post step and shows
 // the .npmrc is gone. Everything is torn down in `finally`; any failure exits non-zero.
@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { modernNode, repoRoot, sanitizedEnv } from './lib/node-bin.mjs'
+import { modernNode, repoRoot, sanitizedEnv } from '../test-support/process.ts'
 
 const t0 = performance.now()
 const secrets = new Set()
@@ -90,8 +90,8 @@ if (missing.length) {
 }
 
 // Imported only now, so a missing node_modules gives the message above rather than a stack trace.
-const { startVerdaccio } = await import('./lib/verdaccio.mjs')
-const { runAction, cleanupRunDirs } = await import('./lib/run-action.mjs')
+const { startVerdaccio } = await import('../test-support/verdaccio.ts')
+const { runAction, cleanupRunDirs } = await import('../test-support/run-action.ts')
 
 // Ctrl-C / kill: exit through process.exit so the harness's 'exit' hooks kill Verdaccio and remove
 // the temp dirs (a plain default signal death would skip them).

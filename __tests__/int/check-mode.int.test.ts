@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cleanupRunDirs, runAction, type RunActionResult } from '../../scripts/lib/run-action.mjs'
-import { assertNoSecretLeak, type CanaryInput } from '../helpers/canary.js'
-import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
-import { startFakeNpmjs, type FakeNpmjs } from '../helpers/fake-npmjs.js'
+import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
+import { assertNoSecretLeak, type CanaryInput } from '../../test-support/canary.ts'
+import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.ts'
+import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 const inDays = (days: number) => new Date(Date.now() + days * DAY + 60_000).toISOString()

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { modernNode, repoRoot, sanitizedEnv } from '../../scripts/lib/node-bin.mjs'
-import { startFakeNpmjs, type FakeNpmjs } from '../helpers/fake-npmjs.js'
+import { modernNode, repoRoot, sanitizedEnv } from '../../test-support/process.ts'
+import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 
 const DAY = 86_400_000
 let registry: FakeNpmjs

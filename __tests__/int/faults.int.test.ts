@@ -1,6 +1,6 @@
 // The fault matrix: every request the action makes × every way a server can fail, each cell one run of
 // the built action (dist/, as the runner runs it) against loopback fakes with a fault-injecting front
-// (helpers/fault-front.ts) between the action and the one server under test:
+// (test-support/fault-front.ts) between the action and the one server under test:
 //
 //   requests: whoami · token list · ID token (runner endpoint) · OIDC exchange · GitHub issues API
 //   faults:   500 · 502 · 503 · 429 + Retry-After 1 then OK · 429 + Retry-After 3600 · connection reset ·
@@ -17,13 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { repoRoot } from '../../scripts/lib/node-bin.mjs'
-import { cleanupRunDirs, runAction, type RunActionOptions, type RunActionResult } from '../../scripts/lib/run-action.mjs'
-import { assertNoSecretLeak } from '../helpers/canary.js'
-import { startFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
-import { startFakeNpmjs, type FakeNpmjs } from '../helpers/fake-npmjs.js'
-import { startElsewhere, startFaultFront, type FaultFront, type FrontFault } from '../helpers/fault-front.js'
-import { startIdTokenServer, trustedPublishing, type IdTokenServer, type TrustedPublishing } from '../helpers/oidc-fakes.js'
+import { repoRoot } from '../../test-support/process.ts'
+import { cleanupRunDirs, runAction, type RunActionOptions, type RunActionResult } from '../../test-support/run-action.ts'
+import { assertNoSecretLeak } from '../../test-support/canary.ts'
+import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.ts'
+import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
+import { startElsewhere, startFaultFront, type FaultFront, type FrontFault } from '../../test-support/fault-front.ts'
+import { startIdTokenServer, trustedPublishing, type IdTokenServer, type TrustedPublishing } from '../../test-support/oidc-fakes.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 const REPO = 'octo-org/octo-repo'
@@ -33,7 +33,7 @@ const GH_TOKEN = `ghs_fault${Math.random().toString(36).slice(2, 14)}${Math.rand
 /** timeout-seconds for the matrix: small, so "never answers" cells stay fast. */
 const TIMEOUT_SECONDS = 4
 const NO_STACK = /\n\s+at .+:\d+:\d+/
-const SPY_ENTRY = join(repoRoot, '__tests__', 'helpers', 'fixtures', 'spy-entry.mjs')
+const SPY_ENTRY = join(repoRoot, 'test-support', 'fixtures', 'spy-entry.mjs')
 /** How much more the action's peak RSS may be with a 10 MB answer than without: well under the body's size. */
 const RSS_SLACK_KIB = 6 * 1024
 

@@ -6,13 +6,13 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { startVerdaccio, type Verdaccio } from '../../scripts/lib/verdaccio.mjs'
-import { cleanupRunDirs, readActionInputs, runAction, parseFileCommands, parseWorkflowCommands } from '../../scripts/lib/run-action.mjs'
-import { repoRoot, sanitizedEnv } from '../../scripts/lib/node-bin.mjs'
-import { startFakeNpmjs, sha512Hex, type FakeNpmjs, type GranularTokenObject } from '../helpers/fake-npmjs.js'
-import { assertNoSecretLeak, findSecretLeaks } from '../helpers/canary.js'
+import { startVerdaccio, type Verdaccio } from '../../test-support/verdaccio.ts'
+import { cleanupRunDirs, readActionInputs, runAction, parseFileCommands, parseWorkflowCommands } from '../../test-support/run-action.ts'
+import { repoRoot, sanitizedEnv } from '../../test-support/process.ts'
+import { startFakeNpmjs, sha512Hex, type FakeNpmjs, type GranularTokenObject } from '../../test-support/fake-npmjs.ts'
+import { assertNoSecretLeak, findSecretLeaks } from '../../test-support/canary.ts'
 
-const fixtures = path.join(repoRoot, '__tests__', 'helpers', 'fixtures')
+const fixtures = path.join(repoRoot, 'test-support', 'fixtures')
 const fixtureAction = { entry: path.join(fixtures, 'fake-action.mjs'), actionYml: path.join(fixtures, 'action.yml') }
 
 const tmpRoots: string[] = []

@@ -2,16 +2,16 @@
 // folder, then rename), 0600 from the moment the file exists, never through a symlink planted at the
 // path (RUNNER_TEMP/.npmrc or NPM_CONFIG_USERCONFIG), never inside the workspace by default, and the post
 // step restores exactly what was there before. The file-system calls are observed in the action's own
-// process by helpers/fixtures/spy-entry.mjs (what strace would show), not mocked.
+// process by test-support/fixtures/spy-entry.mjs (what strace would show), not mocked.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { constants, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { repoRoot } from '../../scripts/lib/node-bin.mjs'
-import { cleanupRunDirs, runAction, type RunActionOptions, type RunActionResult, type RunDirs } from '../../scripts/lib/run-action.mjs'
-import { assertNoSecretLeak } from '../helpers/canary.js'
-import { startFakeNpmjs, type FakeNpmjs } from '../helpers/fake-npmjs.js'
+import { repoRoot } from '../../test-support/process.ts'
+import { cleanupRunDirs, runAction, type RunActionOptions, type RunActionResult, type RunDirs } from '../../test-support/run-action.ts'
+import { assertNoSecretLeak } from '../../test-support/canary.ts'
+import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 
-const SPY_ENTRY = join(repoRoot, '__tests__', 'helpers', 'fixtures', 'spy-entry.mjs')
+const SPY_ENTRY = join(repoRoot, 'test-support', 'fixtures', 'spy-entry.mjs')
 const TOKEN = `npm_FILES${Math.random().toString(36).slice(2, 12)}atomic${Date.now().toString(36)}`
 
 interface SpyEvent {

@@ -7,12 +7,12 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
-import { repoRoot, sanitizedEnv } from '../../scripts/lib/node-bin.mjs'
-import { cleanupRunDirs, runAction, type Annotation, type RunActionOptions, type RunActionResult } from '../../scripts/lib/run-action.mjs'
-import { assertNoSecretLeak } from '../helpers/canary.js'
-import { startFakeNpmjs, sha512Hex, type FakeNpmjs } from '../helpers/fake-npmjs.js'
-import { runNpm, writeFixturePackage, type NpmRun } from '../helpers/npm-cli.js'
-import { NOT_FOUND_MESSAGE, startIdTokenServer, trustedPublishing, type IdTokenServer, type TrustedPublisher, type TrustedPublishing } from '../helpers/oidc-fakes.js'
+import { repoRoot, sanitizedEnv } from '../../test-support/process.ts'
+import { cleanupRunDirs, runAction, type Annotation, type RunActionOptions, type RunActionResult } from '../../test-support/run-action.ts'
+import { assertNoSecretLeak } from '../../test-support/canary.ts'
+import { startFakeNpmjs, sha512Hex, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
+import { runNpm, writeFixturePackage, type NpmRun } from '../../test-support/npm-cli.ts'
+import { NOT_FOUND_MESSAGE, startIdTokenServer, trustedPublishing, type IdTokenServer, type TrustedPublisher, type TrustedPublishing } from '../../test-support/oidc-fakes.ts'
 
 const REPO = 'octo-org/octo-repo'
 const REPO_URL = `git+https://github.com/${REPO}.git`
@@ -20,7 +20,7 @@ const PUBLISHER: TrustedPublisher = { repository: REPO, workflowFile: 'publish.y
 const ACTION_UA = /^setup-npm-auth /
 // npm 10 lives in its own fixture project (installed by the root postinstall), never in the root
 // node_modules: there its `npm` bin would shadow the real npm on PATH for everything `npm test` starts.
-const NPM10_ROOT = join(repoRoot, '__tests__', 'helpers', 'fixtures', 'npm10', 'node_modules', 'npm')
+const NPM10_ROOT = join(repoRoot, 'test-support', 'fixtures', 'npm10', 'node_modules', 'npm')
 const NPM10_CLI = join(NPM10_ROOT, 'bin', 'npm-cli.js')
 
 let idp: IdTokenServer
@@ -493,7 +493,7 @@ describe('trusted publishing: when it cannot work', () => {
 describe('trusted publishing with an npm too old to exchange (i)', () => {
   let npmBin: string
   beforeAll(() => {
-    if (!existsSync(NPM10_CLI)) throw new Error(`${NPM10_CLI} is missing: run npm install (its postinstall installs __tests__/helpers/fixtures/npm10)`)
+    if (!existsSync(NPM10_CLI)) throw new Error(`${NPM10_CLI} is missing: run npm install (its postinstall installs test-support/fixtures/npm10)`)
     npmBin = join(tmpRoot, 'npm10-bin')
     mkdirSync(npmBin, { recursive: true })
     symlinkSync(NPM10_CLI, join(npmBin, 'npm'))

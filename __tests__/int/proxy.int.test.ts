@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import http from 'node:http'
 import net, { type Socket } from 'node:net'
-import { cleanupRunDirs, runAction, type RunActionResult } from '../../scripts/lib/run-action.mjs'
-import { assertNoSecretLeak } from '../helpers/canary.js'
-import { listenOnLoopback } from '../helpers/loopback.js'
-import { startFakeNpmjs, type FakeNpmjs } from '../helpers/fake-npmjs.js'
+import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
+import { assertNoSecretLeak } from '../../test-support/canary.ts'
+import { listenOnLoopback } from '../../test-support/loopback.ts'
+import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 
 interface ConnectProxy {
   /** 'http://127.0.0.1:PORT' */

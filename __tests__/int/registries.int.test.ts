@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type http from 'node:http'
 import { join } from 'node:path'
-import { modernNode, repoRoot } from '../../scripts/lib/node-bin.mjs'
-import { cleanupRunDirs, runAction, type RunActionResult } from '../../scripts/lib/run-action.mjs'
-import { assertNoSecretLeak } from '../helpers/canary.js'
-import { startFakeNpmjs, type FakeNpmjs } from '../helpers/fake-npmjs.js'
-import { runNpm, runProcess, writeFixturePackage, type NpmRun } from '../helpers/npm-cli.js'
+import { modernNode, repoRoot } from '../../test-support/process.ts'
+import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
+import { assertNoSecretLeak } from '../../test-support/canary.ts'
+import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
+import { runNpm, runProcess, writeFixturePackage, type NpmRun } from '../../test-support/npm-cli.ts'
 
 const alnum = (n: number) => randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n)
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { cleanupRunDirs, runAction, type RunActionResult } from '../../scripts/lib/run-action.mjs'
-import { assertNoSecretLeak } from '../helpers/canary.js'
-import { startFakeNpmjs, type FakeNpmjs } from '../helpers/fake-npmjs.js'
-import { writeStandInNpm } from '../helpers/npm-cli.js'
+import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
+import { assertNoSecretLeak } from '../../test-support/canary.ts'
+import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
+import { writeStandInNpm } from '../../test-support/npm-cli.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 const inDays = (days: number) => new Date(Date.now() + days * DAY + 60_000).toISOString()
@@ -282,7 +282,7 @@ describe('registry text that echoes the token', () => {
 })
 
 describe('the token path starts no child process', () => {
-  const spy = join(process.cwd(), '__tests__', 'helpers', 'fixtures', 'child-process-spy.mjs')
+  const spy = join(process.cwd(), 'test-support', 'fixtures', 'child-process-spy.mjs')
   it('reads npm\'s config from files, spawning nothing; the spy does see the one fallback that spawns', async () => {
     const token = newToken()
     registry.addToken({ token, username: 'nochild', expiry: inDays(40) })

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { cleanupRunDirs, runAction } from '../../scripts/lib/run-action.mjs'
-import { startVerdaccio, type Verdaccio } from '../../scripts/lib/verdaccio.mjs'
-import { assertNoSecretLeak } from '../helpers/canary.js'
-import { runNpm, writeFixturePackage } from '../helpers/npm-cli.js'
+import { cleanupRunDirs, runAction } from '../../test-support/run-action.ts'
+import { startVerdaccio, type Verdaccio } from '../../test-support/verdaccio.ts'
+import { assertNoSecretLeak } from '../../test-support/canary.ts'
+import { runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
 
 let verdaccio: Verdaccio
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { NetworkError, ResponseError } from '../../src/errors.js'
 import { HttpClient } from '../../src/http/client.js'
 import { directTransport } from '../../src/http/transport.js'
-import { json, startServer, type Handler, type TinyServer } from '../helpers/tiny-server.js'
+import { json, startServer, type Handler, type TinyServer } from '../../test-support/tiny-server.ts'
 
 const servers: TinyServer[] = []
 afterEach(async () => {

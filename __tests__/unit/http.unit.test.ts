@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { NetworkError, ResponseError } from '../../src/errors.js'
 import { HttpClient, parseJsonBody, parseRetryAfter, type HttpClientOptions, type HttpResponse } from '../../src/http/client.js'
-import { json, startServer, type Handler, type TinyServer } from '../helpers/tiny-server.js'
+import { json, startServer, type Handler, type TinyServer } from '../../test-support/tiny-server.ts'
 
 let agent: Agent
 const servers: TinyServer[] = []

@@ -7,8 +7,8 @@
 // The same corpus (a subset) goes through the built action in __tests__/int/bad-input.int.test.ts.
 import { describe, expect, it } from '@jest/globals'
 import { join } from 'node:path'
-import { repoRoot } from '../../scripts/lib/node-bin.mjs'
-import { readActionInputs } from '../../scripts/lib/run-action.mjs'
+import { repoRoot } from '../../test-support/process.ts'
+import { readActionInputs } from '../../test-support/run-action.ts'
 import { InputError } from '../../src/errors.js'
 import { parseSettings } from '../../src/settings/parse.js'
 import type { Settings } from '../../src/types.js'

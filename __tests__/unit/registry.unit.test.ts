@@ -4,7 +4,7 @@ import { Agent } from 'undici'
 import { ResponseError, TokenRejectedError } from '../../src/errors.js'
 import { HttpClient } from '../../src/http/client.js'
 import { findTokenInList, matchToken, registryEndpoint, sha512Hex, whoami } from '../../src/registry/token-api.js'
-import { json, startServer, type TinyServer } from '../helpers/tiny-server.js'
+import { json, startServer, type TinyServer } from '../../test-support/tiny-server.ts'
 
 const GRANULAR = 'npm_NYn6aBcDeFgHiJkLmNoPqRsTuVwXyZ0123jCq0'
 const LEGACY = 'abcd1234-5678-90ab-cdef-00000000wxyz'

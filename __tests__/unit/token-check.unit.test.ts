@@ -5,7 +5,7 @@ import { TokenRejectedError } from '../../src/errors.js'
 import { HttpClient } from '../../src/http/client.js'
 import { sha512Hex } from '../../src/registry/token-api.js'
 import { checkToken, type TokenCheckInput } from '../../src/check/check-token.js'
-import { json, startServer, type TinyServer } from '../helpers/tiny-server.js'
+import { json, startServer, type TinyServer } from '../../test-support/tiny-server.ts'
 
 const TOKEN = 'npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'
 const DAY = 24 * 60 * 60 * 1000

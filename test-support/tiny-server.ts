@@ -1,7 +1,7 @@
 // A loopback HTTP server for unit tests: node:http on 127.0.0.1, port 0. It records every request it
 // receives (method, URL, headers) so a test can assert what reached it, and closes all its sockets.
 import http from 'node:http'
-import { listenOnLoopback } from './loopback.js'
+import { listenOnLoopback } from './loopback.ts'
 
 export interface SeenRequest {
   method: string

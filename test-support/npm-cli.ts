@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { sanitizedEnv } from '../../scripts/lib/node-bin.mjs'
+import { sanitizedEnv } from './process.ts'
 
 export interface NpmRun {
   code: number

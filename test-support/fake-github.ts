@@ -4,7 +4,7 @@
 // token auth with a configurable read-only token, Link-header pagination with a small configurable
 // page size, fault injection, and a record of every request. node:http only, no framework.
 import http from 'node:http'
-import { listenOnLoopback, resetConnection } from './loopback.js'
+import { listenOnLoopback, resetConnection } from './loopback.ts'
 
 export interface FakeComment {
   id: number

@@ -4,7 +4,7 @@
 // Failure messages say WHERE a secret leaked and in which form, never the secret itself.
 import { readdirSync, readFileSync, lstatSync } from 'node:fs'
 import path from 'node:path'
-import type { RunActionResult } from '../../scripts/lib/run-action.mjs'
+import type { RunActionResult } from './run-action.ts'
 
 export interface CanaryOptions {
   /** The one GITHUB_ENV export allowed to carry the token (e.g. 'NODE_AUTH_TOKEN'). */

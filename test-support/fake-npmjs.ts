@@ -4,7 +4,7 @@
 // injection for the network-failure paths. node:http only, no framework.
 import http from 'node:http'
 import { createHash, randomBytes } from 'node:crypto'
-import { listenOnLoopback, resetConnection } from './loopback.js'
+import { listenOnLoopback, resetConnection } from './loopback.ts'
 
 export interface TokenSpec {
   /** The secret itself, as a client would send it (Bearer). */

@@ -8,7 +8,7 @@
 import http from 'node:http'
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, verify, type KeyObject } from 'node:crypto'
 import type { AddressInfo, Socket } from 'node:net'
-import type { FakeNpmjs, PublishedVersion } from './fake-npmjs.js'
+import type { FakeNpmjs, PublishedVersion } from './fake-npmjs.ts'
 
 // ---- ID token server ---------------------------------------------------------------------------
 

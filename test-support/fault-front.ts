@@ -4,7 +4,7 @@
 // Requests that no fault matches are passed to the fake unchanged, so the rest of the run is real.
 // It records every request it received (with headers), faulted or not. node:http only.
 import http from 'node:http'
-import { listenOnLoopback, resetConnection } from './loopback.js'
+import { listenOnLoopback, resetConnection } from './loopback.ts'
 
 export type FrontFault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }

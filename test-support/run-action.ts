@@ -3,24 +3,121 @@
 // unless the test overrides it), the four file-command files, STATE_* for the post step, and then
 // parses everything the action reported back (outputs, exported env, state, summary, annotations,
 // masks) so tests can assert on it.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { makeOwnedTempDir, modernNode, repoRoot, sanitizedEnv } from './node-bin.mjs'
+import { makeOwnedTempDir, modernNode, repoRoot, sanitizedEnv } from './process.ts'
 
 const DEFAULT_TIMEOUT_MS = 45_000
+
+export interface ActionInput {
+  name: string
+  /** The `default:` string as written (undefined when action.yml has none). */
+  default: string | undefined
+  required: boolean
+}
+
+export interface CommandFiles {
+  /** GITHUB_OUTPUT */
+  output: string
+  /** GITHUB_ENV */
+  env: string
+  /** GITHUB_STATE */
+  state: string
+  /** GITHUB_STEP_SUMMARY */
+  summary: string
+  /** GITHUB_PATH */
+  path: string
+}
+
+export interface RunDirs {
+  /** Temp root holding everything below (the canary scans all of it). */
+  root: string
+  /** RUNNER_TEMP; the command files live in its _runner_file_commands/ like on a real runner. */
+  runnerTemp: string
+  /** GITHUB_WORKSPACE, and the default cwd. */
+  workspace: string
+  /** HOME, so the developer's ~/.npmrc never leaks in. */
+  home: string
+  /** This run's command files (fresh per step, as the runner does). */
+  files: CommandFiles
+}
+
+export interface RunActionOptions {
+  step?: 'main' | 'post'
+  /** Overrides of action.yml defaults, by input name as declared (e.g. 'registry-url'). Undeclared names throw. */
+  inputs?: Record<string, string>
+  /** Applied last to the child env; undefined deletes a variable. */
+  env?: Record<string, string | undefined>
+  /** Default: dirs.workspace. */
+  cwd?: string
+  /** A previous run's dirs: same root/runner-temp/workspace/home (a later step of the same job). Needed for post. */
+  dirs?: RunDirs
+  /** STATE_* entries for the post step. Default: what the run owning `dirs` saved. Ignored for main. */
+  state?: Record<string, string>
+  /** Apply the previous run's GITHUB_ENV exports to this step (the runner does). Default: true when `dirs` is given. */
+  inheritEnv?: boolean
+  /** Kill the action (and its process group) and throw after this long. Default 45000. */
+  timeoutMs?: number
+  /** Script to run instead of dist/index.js / dist/post/index.js (harness self-tests). */
+  entry?: string
+  /** action.yml to read inputs from instead of <repo>/action.yml (harness self-tests). */
+  actionYml?: string
+}
+
+export interface Annotation {
+  level: 'error' | 'warning' | 'notice'
+  title?: string
+  /** Decoded message. */
+  message: string
+  /** All decoded properties (title, file, line, col, …). */
+  properties: Record<string, string>
+}
+
+export interface WorkflowCommand {
+  command: string
+  properties: Record<string, string>
+  data: string
+}
+
+export interface RunActionResult {
+  step: 'main' | 'post'
+  /** Process exit code (128 + signal number if it died from a signal). */
+  exitCode: number
+  signal: string | null
+  stdout: string
+  stderr: string
+  /** Parsed GITHUB_OUTPUT. */
+  outputs: Record<string, string>
+  /** Parsed GITHUB_ENV (what the step exported). */
+  env: Record<string, string>
+  /** Parsed GITHUB_STATE. */
+  state: Record<string, string>
+  /** GITHUB_STEP_SUMMARY, raw. */
+  summary: string
+  /** GITHUB_PATH entries. */
+  paths: string[]
+  annotations: Annotation[]
+  /** Decoded ::add-mask:: values, in order. */
+  masks: string[]
+  /** Every workflow command seen on stdout (group, endgroup, debug, …), decoded. */
+  commands: WorkflowCommand[]
+  dirs: RunDirs
+  /** The exact environment the child got (inputs included: don't print it in a failing test if it holds secrets). */
+  childEnv: Record<string, string>
+}
 
 // ---------------------------------------------------------------------------------------------
 // action.yml inputs (a tiny line-based reader: the project has no YAML dependency on purpose)
 // ---------------------------------------------------------------------------------------------
 
-const indentOf = (line) => line.length - line.trimStart().length
-const isBlankOrComment = (line) => line.trim() === '' || line.trimStart().startsWith('#')
+const indentOf = (line: string) => line.length - line.trimStart().length
+const isBlankOrComment = (line: string) => line.trim() === '' || line.trimStart().startsWith('#')
 
 /** Parses a single-line YAML scalar: 'single' (with '' escapes), "double" (JSON-like escapes) or plain (strip ` #comment`). */
-function parseScalar(raw) {
+function parseScalar(raw: string): string {
   const s = raw.trim()
   if (s.startsWith("'")) {
     let out = ''
@@ -38,7 +135,7 @@ function parseScalar(raw) {
     // Find the closing quote (not escaped) and let JSON decode the usual escapes.
     for (let i = 1; i < s.length; i++) {
       if (s[i] === '\\') i++
-      else if (s[i] === '"') return JSON.parse(s.slice(0, i + 1).replace(/\\'/g, "'"))
+      else if (s[i] === '"') return JSON.parse(s.slice(0, i + 1).replace(/\\'/g, "'")) as string
     }
     throw new Error(`unterminated double-quoted scalar: ${s}`)
   }
@@ -46,19 +143,14 @@ function parseScalar(raw) {
   return plain === '~' || plain === 'null' ? '' : plain
 }
 
-/**
- * Reads the `inputs:` block of an action.yml.
- * @param {string} actionYmlPath
- * @returns {import('./run-action.d.mts').ActionInput[]}
- */
-export function readActionInputs(actionYmlPath) {
+/** Reads the `inputs:` block of an action.yml. */
+export function readActionInputs(actionYmlPath: string): ActionInput[] {
   const lines = readFileSync(actionYmlPath, 'utf8').split(/\r?\n/)
   const start = lines.findIndex((l) => /^inputs:\s*(#.*)?$/.test(l))
   if (start < 0) return []
-  /** @type {import('./run-action.d.mts').ActionInput[]} */
-  const inputs = []
+  const inputs: ActionInput[] = []
   let nameIndent = -1
-  let current = null
+  let current: ActionInput | null = null
   for (let i = start + 1; i < lines.length; i++) {
     const line = lines[i]
     if (isBlankOrComment(line)) continue
@@ -76,11 +168,11 @@ export function readActionInputs(actionYmlPath) {
     const prop = /^\s*(default|required)\s*:\s*(.*)$/.exec(line)
     if (!prop) continue
     const [, key, rest] = prop
-    let value
+    let value: string
     const block = /^([|>])([+-]?)\s*(#.*)?$/.exec(rest.trim())
     if (block) {
       // Block scalar: the following more-indented (or blank) lines.
-      const body = []
+      const body: string[] = []
       let j = i + 1
       for (; j < lines.length; j++) {
         if (lines[j].trim() !== '' && indentOf(lines[j]) <= indent) break
@@ -102,7 +194,7 @@ export function readActionInputs(actionYmlPath) {
 }
 
 /** `INPUT_<NAME>` as @actions/core reads it: spaces → '_', upper-cased, hyphens kept. */
-export const inputEnvName = (name) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+export const inputEnvName = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 
 // ---------------------------------------------------------------------------------------------
 // File commands and workflow commands
@@ -111,14 +203,11 @@ export const inputEnvName = (name) => `INPUT_${name.replace(/ /g, '_').toUpperCa
 /**
  * Parses a GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STATE file like the runner: `NAME=VALUE` lines and
  * `NAME<<DELIM` heredocs (value lines joined with '\n' up to a line that is exactly DELIM).
- * Whichever of '=' and '<<' comes first on the line decides the form. Later entries win.
- * @param {string} text
- * @param {string} [label] for error messages
- * @returns {Record<string, string>}
+ * Whichever of '=' and '<<' comes first on the line decides the form. Later entries win; a malformed
+ * file throws (`label` names it in the message), as the runner fails the step.
  */
-export function parseFileCommands(text, label = 'file') {
-  /** @type {Record<string, string>} */
-  const out = {}
+export function parseFileCommands(text: string, label = 'file'): Record<string, string> {
+  const out: Record<string, string> = {}
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]
@@ -133,7 +222,7 @@ export function parseFileCommands(text, label = 'file') {
       const name = line.slice(0, hd)
       const delimiter = line.slice(hd + 2)
       if (!name || !delimiter) throw new Error(`${label}:${i + 1}: invalid heredoc line`)
-      const value = []
+      const value: string[] = []
       let j = i + 1
       while (j < lines.length && lines[j] !== delimiter) value.push(lines[j++])
       if (j >= lines.length) throw new Error(`${label}:${i + 1}: heredoc for '${name}' has no closing delimiter`)
@@ -147,8 +236,8 @@ export function parseFileCommands(text, label = 'file') {
 }
 
 /** Undoes @actions/core's escaping in one pass (so "%250A" correctly becomes "%0A", not "%\n"). */
-function unescapeCommand(s, isProperty) {
-  return s.replace(/%(25|0D|0A|3A|2C)/gi, (m, code) => {
+function unescapeCommand(s: string, isProperty: boolean): string {
+  return s.replace(/%(25|0D|0A|3A|2C)/gi, (m, code: string) => {
     switch (code.toUpperCase()) {
       case '25':
         return '%'
@@ -168,12 +257,10 @@ function unescapeCommand(s, isProperty) {
 /**
  * Workflow commands (`::name k=v,k2=v2::data`) printed on stdout, decoded. Honours
  * `::stop-commands::TOKEN` … `::TOKEN::` like the runner.
- * @param {string} stdout
- * @returns {import('./run-action.d.mts').WorkflowCommand[]}
  */
-export function parseWorkflowCommands(stdout) {
-  const commands = []
-  let stopToken = null
+export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
+  const commands: WorkflowCommand[] = []
+  let stopToken: string | null = null
   for (const rawLine of stdout.split('\n')) {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine
     if (stopToken !== null) {
@@ -185,8 +272,7 @@ export function parseWorkflowCommands(stdout) {
     const m = /^::([A-Za-z][\w-]*)(?: ([^]*?))?::([^]*)$/.exec(line)
     if (!m) continue
     const [, command, props, data] = m
-    /** @type {Record<string, string>} */
-    const properties = {}
+    const properties: Record<string, string> = {}
     if (props) {
       for (const pair of props.split(',')) {
         const eq = pair.indexOf('=')
@@ -208,12 +294,12 @@ export function parseWorkflowCommands(stdout) {
 // ---------------------------------------------------------------------------------------------
 
 /** Children still running, killed (with their process group) if the test process exits. */
-const live = new Set()
+const live = new Set<ChildProcess>()
 let exitHookInstalled = false
-function killGroup(child) {
+function killGroup(child: ChildProcess): void {
   if (child.exitCode !== null || child.signalCode !== null) return
   try {
-    process.kill(-child.pid, 'SIGKILL')
+    process.kill(-child.pid!, 'SIGKILL')
   } catch {
     try {
       child.kill('SIGKILL')
@@ -228,11 +314,11 @@ function killGroup(child) {
  * Inside Jest the 'exit' hook never fires (see makeOwnedTempDir): there, the next test process
  * sweeps them, or a test calls cleanupRunDirs() in afterAll.
  */
-const createdRoots = new Set()
+const createdRoots = new Set<string>()
 let cleanupHookInstalled = false
 
-/** Removes the temp roots of every run so far (or only `dirs.root`). Runs automatically at process exit. */
-export function cleanupRunDirs(dirs) {
+/** Removes the temp root of `dirs`, or of every run so far. Done automatically at process exit unless HARNESS_KEEP_TMP=1. */
+export function cleanupRunDirs(dirs?: Pick<RunDirs, 'root'>): void {
   const roots = dirs ? [dirs.root] : [...createdRoots]
   for (const root of roots) {
     rmSync(root, { recursive: true, force: true })
@@ -241,7 +327,7 @@ export function cleanupRunDirs(dirs) {
 }
 
 /** A fresh temp root with runner-temp/, workspace/, home/. */
-function makeDirs() {
+function makeDirs(): Omit<RunDirs, 'files'> {
   const root = makeOwnedTempDir('run-action-')
   createdRoots.add(root)
   if (!cleanupHookInstalled) {
@@ -264,7 +350,7 @@ function makeDirs() {
  * Fresh command files for one step, where the runner keeps them ($RUNNER_TEMP/_runner_file_commands/):
  * each step, post steps included, gets its own files.
  */
-function makeCommandFiles(runnerTemp, step) {
+function makeCommandFiles(runnerTemp: string, step: 'main' | 'post'): CommandFiles {
   const dir = path.join(runnerTemp, '_runner_file_commands')
   mkdirSync(dir, { recursive: true })
   const id = `${step}_${randomUUID()}`
@@ -279,16 +365,13 @@ function makeCommandFiles(runnerTemp, step) {
   return files
 }
 
-const readIfExists = (file) => (file && existsSync(file) ? readFileSync(file, 'utf8') : '')
-const tail = (s, n = 4000) => (s.length > n ? `…${s.slice(-n)}` : s)
+const readIfExists = (file: string): string => (file && existsSync(file) ? readFileSync(file, 'utf8') : '')
+const tail = (s: string, n = 4000): string => (s.length > n ? `…${s.slice(-n)}` : s)
 
-/**
- * @param {import('./run-action.d.mts').RunActionOptions} [opts]
- * @returns {Promise<import('./run-action.d.mts').RunActionResult>}
- */
-export async function runAction(opts = {}) {
+/** Runs the built action like the GitHub runner. */
+export async function runAction(opts: RunActionOptions = {}): Promise<RunActionResult> {
   const step = opts.step ?? 'main'
-  if (step !== 'main' && step !== 'post') throw new Error(`runAction: step must be 'main' or 'post', got ${step}`)
+  if (step !== 'main' && step !== 'post') throw new Error(`runAction: step must be 'main' or 'post', got ${String(step)}`)
 
   // Inputs: every declared one, default first, test overrides on top; unknown names are typos.
   const actionYml = opts.actionYml ?? path.join(repoRoot, 'action.yml')
@@ -299,8 +382,7 @@ export async function runAction(opts = {}) {
       throw new Error(`runAction: input '${name}' is not declared in ${actionYml} (declared: ${[...declaredNames].join(', ')})`)
     }
   }
-  /** @type {Record<string, string>} */
-  const inputEnv = {}
+  const inputEnv: Record<string, string> = {}
   for (const input of declared) {
     let value = input.default ?? ''
     // The runner would evaluate expressions such as ${{ github.token }}; here they become ''.
@@ -313,7 +395,7 @@ export async function runAction(opts = {}) {
   const previous = opts.dirs
   const base = previous ? { root: previous.root, runnerTemp: previous.runnerTemp, workspace: previous.workspace, home: previous.home } : makeDirs()
   const files = makeCommandFiles(base.runnerTemp, step)
-  const dirs = { ...base, files }
+  const dirs: RunDirs = { ...base, files }
 
   // What the previous step left behind: its saved state (read by the post step) and its env
   // exports (the runner applies GITHUB_ENV exports to every later step of the job, post included).
@@ -321,8 +403,7 @@ export async function runAction(opts = {}) {
   const prevEnv = previous ? parseFileCommands(readIfExists(previous.files.env), 'GITHUB_ENV') : {}
   const inheritEnv = opts.inheritEnv ?? Boolean(previous)
   const stateIn = opts.state ?? prevState
-  /** @type {Record<string, string>} */
-  const stateEnv = {}
+  const stateEnv: Record<string, string> = {}
   if (step === 'post') for (const [k, v] of Object.entries(stateIn)) stateEnv[`STATE_${k}`] = v
 
   const env = sanitizedEnv({
@@ -368,7 +449,7 @@ export async function runAction(opts = {}) {
   child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
   child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
   const closed = new Promise((resolve) => child.once('close', resolve))
-  const exited = new Promise((resolve, reject) => {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.once('error', reject)
     child.once('exit', (code, signal) => resolve({ code, signal }))
   })
@@ -378,7 +459,7 @@ export async function runAction(opts = {}) {
     timedOut = true
     killGroup(child)
   }, timeoutMs)
-  let exit
+  let exit: { code: number | null; signal: NodeJS.Signals | null }
   try {
     exit = await exited
     // stdio may stay open if the action left a grandchild holding it: wait a little, then kill the group.
@@ -395,30 +476,29 @@ export async function runAction(opts = {}) {
   }
 
   const commands = parseWorkflowCommands(stdout)
-  /** @type {import('./run-action.d.mts').Annotation[]} */
-  const annotations = commands
+  const annotations: Annotation[] = commands
     .filter((c) => c.command === 'error' || c.command === 'warning' || c.command === 'notice')
     .map((c) => ({
-      level: /** @type {'error'|'warning'|'notice'} */ (c.command),
+      level: c.command as Annotation['level'],
       ...(c.properties.title !== undefined ? { title: c.properties.title } : {}),
       message: c.data,
       properties: c.properties,
     }))
   const masks = commands.filter((c) => c.command === 'add-mask').map((c) => c.data)
 
-  let outputs, exportedEnv, state
+  let outputs: Record<string, string>, exportedEnv: Record<string, string>, state: Record<string, string>
   try {
     outputs = parseFileCommands(readIfExists(files.output), 'GITHUB_OUTPUT')
     exportedEnv = parseFileCommands(readIfExists(files.env), 'GITHUB_ENV')
     state = parseFileCommands(readIfExists(files.state), 'GITHUB_STATE')
   } catch (err) {
     // The runner fails the step on a malformed file command; so does the harness, with context.
-    throw new Error(`runAction(${step}): ${err.message}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`)
+    throw new Error(`runAction(${step}): ${(err as Error).message}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`)
   }
 
   return {
     step,
-    exitCode: exit.code ?? 128 + (os.constants.signals[exit.signal] ?? 0),
+    exitCode: exit.code ?? 128 + (exit.signal ? os.constants.signals[exit.signal] : 0),
     signal: exit.signal ?? null,
     stdout,
     stderr,
