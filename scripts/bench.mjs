@@ -6,12 +6,11 @@
 // Runs alternate (a, b, c, a, b, c, …) so machine noise hits all three alike; we report medians,
 // min–max, the ratio a/b and the difference a−c, peak RSS of (a), and the bundle size. Results go
 // to stdout and docs/BENCHMARKS.md. Set BENCH_RUNS to change the number of rounds (default 15).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { performance } from 'node:perf_hooks'
-import { modernNode, repoRoot, sanitizedEnv } from '../test-support/process.ts'
+import { modernNode, repoRoot, runProcess, sanitizedEnv } from '../test-support/process.ts'
 import { startVerdaccio } from '../test-support/verdaccio.ts'
 import { startFakeNpmjs } from '../test-support/fake-npmjs.ts'
 import { startIdTokenServer, trustedPublishing } from '../test-support/oidc-fakes.ts'
@@ -28,21 +27,10 @@ const fmt = (ms) => `${ms.toFixed(0)} ms`
 const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) })
 
 // Asynchronous on purpose: the fake registry lives in this process and must keep answering.
-function timed(cmd, args, env, cwd = work) {
-  return new Promise((resolve, reject) => {
-    const start = performance.now()
-    const child = spawn(cmd, args, { env, cwd })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c) => (stdout += c))
-    child.stderr.on('data', (c) => (stderr += c))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const ms = performance.now() - start
-      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} failed (${code}):\n${stdout}\n${stderr}`))
-      else resolve({ ms, stdout, stderr })
-    })
-  })
+async function timed(cmd, args, env, cwd = work) {
+  const run = await runProcess(cmd, args, { env, cwd })
+  if (run.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${run.code}):\n${run.stdout}\n${run.stderr}`)
+  return run
 }
 
 /** One run of the action's main step with fresh runner files, as the runner starts it. */

@@ -8,11 +8,12 @@
 //
 // The token never reaches the terminal: every line printed goes through redact(), which replaces the
 // token (and the demo user's password) with '***', like the runner's log masking.
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { modernNode, repoRoot, sanitizedEnv } from '../test-support/process.ts'
+import { fileURLToPath } from 'node:url'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 const t0 = performance.now()
 const secrets = new Set()
@@ -46,25 +47,6 @@ function check(condition, message) {
   if (!condition) throw new DemoFailure(message)
 }
 
-/** Runs the real npm CLI (the one on PATH) like a later workflow step; output captured, never inherited. */
-function npm(args, { cwd, env, timeoutMs = 60_000 }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', (err) => {
-      clearTimeout(timer)
-      reject(err)
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code: code ?? 1, signal, stdout, stderr })
-    })
-  })
-}
 const showNpm = (args, run) => {
   say(`$ npm ${args.join(' ')}   (exit ${run.code})`)
   const text = `${run.stdout}${run.stderr ? `${run.stdout ? '\n' : ''}${run.stderr}` : ''}`.trim()
@@ -73,25 +55,31 @@ const showNpm = (args, run) => {
 
 // --- preflight: things a fresh clone may lack, with the command that fixes each ------------------
 const missing = []
+if (!process.features.typescript) {
+  missing.push(`Node ${process.version} cannot load test-support/*.ts: run the demo with \`npm run demo\` (the Node 24 in node_modules/.bin).`)
+}
 for (const entry of ['dist/index.js', 'dist/post/index.js']) {
   if (!existsSync(path.join(repoRoot, entry))) missing.push(`${entry} is missing: run \`npm run bundle\` first.`)
 }
 if (!existsSync(path.join(repoRoot, 'node_modules', 'verdaccio', 'bin', 'verdaccio'))) {
   missing.push('node_modules/verdaccio is missing: run `npm ci` first.')
 }
-try {
-  modernNode(24)
-} catch (err) {
-  missing.push(`${err.message} Run the demo with \`npm run demo\`.`)
-}
 if (missing.length) {
   for (const m of missing) console.error(`demo: ${m}`)
   process.exit(1)
 }
 
-// Imported only now, so a missing node_modules gives the message above rather than a stack trace.
+// Imported only now, so an old Node or a missing node_modules gives the message above rather than a stack trace.
+const { modernNode } = await import('../test-support/process.ts')
+const { runNpm: npm } = await import('../test-support/npm-cli.ts')
 const { startVerdaccio } = await import('../test-support/verdaccio.ts')
 const { runAction, cleanupRunDirs } = await import('../test-support/run-action.ts')
+try {
+  modernNode(24)
+} catch (err) {
+  console.error(`demo: ${err.message} Run the demo with \`npm run demo\`.`)
+  process.exit(1)
+}
 
 // Ctrl-C / kill: exit through process.exit so the harness's 'exit' hooks kill Verdaccio and remove
 // the temp dirs (a plain default signal death would skip them).
@@ -165,8 +153,8 @@ try {
 
   section('3. A later step: the real npm CLI through that .npmrc')
   // What the runner gives a later step: the job's env plus the GITHUB_ENV exports. HOME is the run's
-  // own, so the developer's ~/.npmrc plays no part; sanitizedEnv drops npm_config_* from `npm run`.
-  const env = sanitizedEnv({ ...main.env, HOME: main.dirs.home })
+  // own, so the developer's ~/.npmrc plays no part; runNpm goes over a sanitized env (no npm_config_* from `npm run`).
+  const env = { ...main.env, HOME: main.dirs.home }
   const pkgDir = path.join(main.dirs.workspace, 'demo-pkg')
   const pkgName = 'setup-npm-auth-demo'
   mkdirSync(pkgDir, { recursive: true })

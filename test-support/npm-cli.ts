@@ -1,45 +1,11 @@
 // Runs the real npm CLI (the one on PATH) the way a later workflow step would: with the env the action
 // exported (NPM_CONFIG_USERCONFIG, the token env) and nothing of the developer's own npm config.
-import { spawn } from 'node:child_process'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { sanitizedEnv } from './process.ts'
+import { runProcess, type ProcessResult, type RunOptions } from './process.ts'
 
-export interface NpmRun {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-export interface RunOptions {
-  cwd: string
-  /** Applied over a sanitized env (no npm_config_*, INPUT_*, tokens… of the test process). */
-  env: Record<string, string | undefined>
-  timeoutMs?: number
-}
-
-/** Runs a command as a later workflow step would, capturing its output; kills it at the timeout. */
-export function runProcess(command: string, args: string[], opts: RunOptions): Promise<NpmRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: sanitizedEnv(opts.env) })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c) => (stdout += c))
-    child.stderr.on('data', (c) => (stderr += c))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`${command} ${args.join(' ')} timed out\n${stdout}\n${stderr}`))
-    }, opts.timeoutMs ?? 60_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code: code ?? 1, stdout, stderr })
-    })
-  })
-}
-
-/** The npm on PATH. */
-export function runNpm(args: string[], opts: RunOptions): Promise<NpmRun> {
+/** The npm on PATH, as a later workflow step runs it (RunOptions.env goes over a sanitized env). */
+export function runNpm(args: string[], opts: RunOptions = {}): Promise<ProcessResult> {
   return runProcess('npm', args, opts)
 }
 
@@ -63,7 +29,10 @@ export function writeStandInNpm(root: string, registry: string, version = '11.6.
   mkdirSync(join(pkg, 'bin'), { recursive: true })
   mkdirSync(join(root, 'bin'), { recursive: true })
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'npm', version }))
-  writeFileSync(join(defs, 'definitions.js'), `const definitions = {\n  registry: new Definition('registry', {\n    default: '${registry}',\n    type: url,\n  }),\n}\n`)
+  writeFileSync(
+    join(defs, 'definitions.js'),
+    `const definitions = {\n  registry: new Definition('registry', {\n    default: '${registry}',\n    type: url,\n  }),\n}\n`,
+  )
   writeFileSync(join(pkg, 'bin', 'npm-cli.js'), '#!/usr/bin/env node\nprocess.exit(1)\n', { mode: 0o755 })
   // bin/npm → ../lib/node_modules/npm/bin/npm-cli.js, as a global npm install lays it out.
   symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', join(root, 'bin', 'npm'))

@@ -3,12 +3,10 @@
 // unless the test overrides it), the four file-command files, STATE_* for the post step, and then
 // parses everything the action reported back (outputs, exported env, state, summary, annotations,
 // masks) so tests can assert on it.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { makeOwnedTempDir, modernNode, repoRoot, sanitizedEnv } from './process.ts'
+import { makeOwnedTempDir, modernNode, repoRoot, runProcess } from './process.ts'
 
 const DEFAULT_TIMEOUT_MS = 45_000
 
@@ -293,22 +291,6 @@ export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
 // Running
 // ---------------------------------------------------------------------------------------------
 
-/** Children still running, killed (with their process group) if the test process exits. */
-const live = new Set<ChildProcess>()
-let exitHookInstalled = false
-function killGroup(child: ChildProcess): void {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  try {
-    process.kill(-child.pid!, 'SIGKILL')
-  } catch {
-    try {
-      child.kill('SIGKILL')
-    } catch {
-      /* gone */
-    }
-  }
-}
-
 /**
  * Temp roots made by this process; removed when it exits unless HARNESS_KEEP_TMP=1 (for post-mortems).
  * Inside Jest the 'exit' hook never fires (see makeOwnedTempDir): there, the next test process
@@ -406,7 +388,7 @@ export async function runAction(opts: RunActionOptions = {}): Promise<RunActionR
   const stateEnv: Record<string, string> = {}
   if (step === 'post') for (const [k, v] of Object.entries(stateIn)) stateEnv[`STATE_${k}`] = v
 
-  const env = sanitizedEnv({
+  const overlay: Record<string, string | undefined> = {
     HOME: dirs.home, // the developer's ~/.npmrc must never leak in
     CI: 'true',
     GITHUB_ACTIONS: 'true',
@@ -425,55 +407,18 @@ export async function runAction(opts: RunActionOptions = {}): Promise<RunActionR
     ...inputEnv,
     ...stateEnv,
     ...(opts.env ?? {}),
-  })
+  }
 
   const entry = opts.entry ?? path.join(repoRoot, step === 'main' ? 'dist/index.js' : 'dist/post/index.js')
   if (!existsSync(entry)) throw new Error(`runAction: ${entry} does not exist (run npm run bundle first)`)
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
-
-  const child = spawn(modernNode(24), [entry], {
+  // Its own process group, so a timeout also kills anything the action spawned.
+  const run = await runProcess(modernNode(24), [entry], {
     cwd: opts.cwd ?? dirs.workspace,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // own process group, so a timeout also kills anything the action spawned
+    env: overlay,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    label: `runAction(${step})`,
   })
-  if (!exitHookInstalled) {
-    exitHookInstalled = true
-    process.on('exit', () => {
-      for (const c of live) killGroup(c)
-    })
-  }
-  live.add(child)
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-  const closed = new Promise((resolve) => child.once('close', resolve))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('exit', (code, signal) => resolve({ code, signal }))
-  })
-
-  let timedOut = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    killGroup(child)
-  }, timeoutMs)
-  let exit: { code: number | null; signal: NodeJS.Signals | null }
-  try {
-    exit = await exited
-    // stdio may stay open if the action left a grandchild holding it: wait a little, then kill the group.
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())])
-  } finally {
-    clearTimeout(timer)
-    killGroup(child)
-    live.delete(child)
-  }
-  if (timedOut) {
-    throw new Error(
-      `runAction(${step}) timed out after ${timeoutMs} ms and was killed.\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`,
-    )
-  }
+  const { stdout, stderr } = run
 
   const commands = parseWorkflowCommands(stdout)
   const annotations: Annotation[] = commands
@@ -493,13 +438,13 @@ export async function runAction(opts: RunActionOptions = {}): Promise<RunActionR
     state = parseFileCommands(readIfExists(files.state), 'GITHUB_STATE')
   } catch (err) {
     // The runner fails the step on a malformed file command; so does the harness, with context.
-    throw new Error(`runAction(${step}): ${(err as Error).message}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`)
+    throw new Error(`runAction(${step}): ${(err as Error).message}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`, { cause: err })
   }
 
   return {
     step,
-    exitCode: exit.code ?? 128 + (exit.signal ? os.constants.signals[exit.signal] : 0),
-    signal: exit.signal ?? null,
+    exitCode: run.code,
+    signal: run.signal,
     stdout,
     stderr,
     outputs,
@@ -511,6 +456,6 @@ export async function runAction(opts: RunActionOptions = {}): Promise<RunActionR
     masks,
     commands,
     dirs,
-    childEnv: env,
+    childEnv: run.env,
   }
 }

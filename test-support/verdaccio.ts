@@ -1,14 +1,15 @@
-// Starts a real, throw-away Verdaccio registry on loopback for integration tests and demos.
+// Starts a real, throw-away Verdaccio registry on loopback: for integration tests, the demo, the bench,
+// and (keepRunning) the CI job that runs the action with `uses: ./` against it (scripts/ci-registry.mjs).
 //
 // Verdaccio runs as a child process (its own bin, a Node >= 22 binary) with a generated config in a
 // fresh temp dir: no uplinks (nothing is proxied, it never leaves the machine), htpasswd auth with
 // open registration, web UI and the audit middleware off. Startup (call → /-/ping answers) measured on
 // the 2-core project machine: 0.8–1.6 s when idle, up to ~2.6 s while other tests run; stop() ~20 ms.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { makeOwnedTempDir, modernNode, repoRoot, sanitizedEnv } from './process.ts'
+import { makeOwnedTempDir, modernNode, pidAlive, repoRoot, sanitizedEnv, stopGroup, trackChild } from './process.ts'
 
 export interface StartVerdaccioOptions {
   /** How long to poll GET /-/ping before giving up (default 20000). */
@@ -17,6 +18,12 @@ export interface StartVerdaccioOptions {
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'http' | 'debug' | 'trace'
   /** Raw YAML appended to the generated config: only top-level keys the generated config does not already have (duplicates are a YAML error). */
   extraConfig?: string
+  /**
+   * Leave Verdaccio running when this process ends (CI: later workflow steps use it). Its dir is made
+   * under `tmpDir` and kept; it logs to `logPath` there instead of a pipe; no watchdog and no exit hook
+   * end it, only stop() or stopVerdaccio(pid).
+   */
+  keepRunning?: { tmpDir: string }
 }
 
 export interface Verdaccio {
@@ -27,46 +34,19 @@ export interface Verdaccio {
   storageDir: string
   configPath: string
   pid: number | undefined
+  /** With keepRunning: the file Verdaccio logs to. */
+  logPath: string | undefined
   /** Wall time from the call to ready (ping answered), ms. */
   startupMs: number
   /** Everything the child printed so far (stdout + stderr, tail-bounded). */
   output(): string
   /** Registers a user (PUT /-/user/org.couchdb.user:NAME) and returns its auth token. */
   addUser(name: string, password: string): Promise<string>
-  /** Kills the process group, awaits exit, removes storageDir. Idempotent. */
+  /** Stops the process group (SIGTERM, SIGKILL after 3 s), awaits exit, removes storageDir. Idempotent. */
   stop(): Promise<void>
 }
 
 const verdaccioBin = path.join(repoRoot, 'node_modules', 'verdaccio', 'bin', 'verdaccio')
-
-/** Every Verdaccio this process started and has not stopped yet (child → storage dir), killed on process exit. */
-const live = new Map<ChildProcess, string>()
-let exitHookInstalled = false
-function installExitHook(): void {
-  if (exitHookInstalled) return
-  exitHookInstalled = true
-  // 'exit' handlers must be synchronous: SIGKILL the group and remove its temp dir, nothing more.
-  process.on('exit', () => {
-    for (const [child, dir] of live) {
-      killGroup(child, 'SIGKILL')
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
-}
-
-/** Kill the child's whole process group (it is spawned detached, so it leads its own group). */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  try {
-    process.kill(-child.pid!, signal)
-  } catch {
-    try {
-      child.kill(signal)
-    } catch {
-      /* already gone */
-    }
-  }
-}
 
 /** Ask the OS for a free loopback port (listen on 0, read it, close). */
 export function freePort(): Promise<number> {
@@ -116,7 +96,7 @@ listen: 127.0.0.1:${port}
 `
 }
 
-// What really guarantees "never outlives the test process": the 'exit' hook above does not run
+// What really guarantees "never outlives the test process": the 'exit' hook (trackChild) does not run
 // when the parent is SIGKILLed (jest killing a stuck worker), nor at all inside Jest (the sandbox's
 // `process` is a copy whose 'exit' never fires). So the child keeps a pipe on stdin, and this
 // preload removes the child's temp dir and exits as soon as that pipe reaches EOF — which happens
@@ -144,18 +124,15 @@ const stdinWatchdog =
 /** Starts a loopback Verdaccio as a child process; resolves once GET /-/ping answers. */
 export async function startVerdaccio(opts: StartVerdaccioOptions = {}): Promise<Verdaccio> {
   const readyTimeoutMs = opts.readyTimeoutMs ?? 20_000
-  const logLevel = opts.logLevel ?? 'warn'
   const startedAt = performance.now()
-  const storageDir = makeOwnedTempDir('verdaccio-')
+  const storageDir = opts.keepRunning ? mkdtempSync(path.join(opts.keepRunning.tmpDir, 'verdaccio-')) : makeOwnedTempDir('verdaccio-')
   // The port is free when we ask, but another process could take it before Verdaccio binds it:
   // retry a couple of times with a fresh port if the child dies with EADDRINUSE.
   let lastError: unknown
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const port = await freePort()
-      const started = await launch(storageDir, port, logLevel, readyTimeoutMs, opts.extraConfig)
-      const startupMs = Math.round(performance.now() - startedAt)
-      return { ...started, startupMs }
+      const started = await launch(storageDir, await freePort(), opts, readyTimeoutMs)
+      return { ...started, startupMs: Math.round(performance.now() - startedAt) }
     } catch (err) {
       lastError = err
       if (!/EADDRINUSE/.test(String((err as Error)?.message))) break
@@ -165,61 +142,61 @@ export async function startVerdaccio(opts: StartVerdaccioOptions = {}): Promise<
   throw lastError
 }
 
-async function launch(
-  storageDir: string,
-  port: number,
-  logLevel: string,
-  readyTimeoutMs: number,
-  extraConfig: string | undefined,
-): Promise<Omit<Verdaccio, 'startupMs'>> {
-  const configPath = path.join(storageDir, 'config.yaml')
-  writeFileSync(configPath, configYaml(port, logLevel) + (extraConfig ? `\n${extraConfig}\n` : ''))
-  const url = `http://127.0.0.1:${port}/`
+/** Stops a Verdaccio started with keepRunning by another process (its pid leads its process group). False if it was not running. */
+export async function stopVerdaccio(pid: number): Promise<boolean> {
+  if (!pidAlive(pid)) return false
+  await stopGroup(pid)
+  return true
+}
 
-  const child = spawn(
-    modernNode(22),
-    [`--import=${stdinWatchdog}`, verdaccioBin, '--config', configPath, '--listen', `127.0.0.1:${port}`],
-    {
-      cwd: storageDir,
-      env: sanitizedEnv({ HOME: storageDir, HARNESS_VERDACCIO_DIR: storageDir }),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: true,
-    },
-  )
-  installExitHook()
-  live.set(child, storageDir)
-  // Do not let a forgotten Verdaccio keep the test process (and so itself, see stdinWatchdog) alive.
-  child.unref()
-  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.()
+async function launch(storageDir: string, port: number, opts: StartVerdaccioOptions, readyTimeoutMs: number): Promise<Omit<Verdaccio, 'startupMs'>> {
+  const configPath = path.join(storageDir, 'config.yaml')
+  writeFileSync(configPath, configYaml(port, opts.logLevel ?? 'warn') + (opts.extraConfig ? `\n${opts.extraConfig}\n` : ''))
+  const url = `http://127.0.0.1:${port}/`
+  const args = [verdaccioBin, '--config', configPath, '--listen', `127.0.0.1:${port}`]
+  const env = sanitizedEnv({ HOME: storageDir, HARNESS_VERDACCIO_DIR: storageDir })
+
   let output = ''
-  const capture = (chunk: string) => {
-    output += chunk
-    if (output.length > 200_000) output = output.slice(-100_000) // bounded: only the tail matters
+  let child: ChildProcess
+  const logPath = opts.keepRunning ? path.join(storageDir, 'verdaccio.log') : undefined
+  if (logPath) {
+    // Its stdio is a file, and nothing here waits for it: this process may exit, Verdaccio keeps running.
+    const log = openSync(logPath, 'a')
+    child = spawn(modernNode(22), args, { cwd: storageDir, env, stdio: ['ignore', log, log], detached: true })
+    closeSync(log)
+    child.unref()
+  } else {
+    child = spawn(modernNode(22), [`--import=${stdinWatchdog}`, ...args], { cwd: storageDir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true })
+    // 'exit' hooks must be synchronous: SIGKILL the group and remove its temp dir, nothing more.
+    trackChild(child, () => rmSync(storageDir, { recursive: true, force: true }))
+    // Do not let a forgotten Verdaccio keep the test process (and so itself, see stdinWatchdog) alive.
+    child.unref()
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.()
+    const capture = (chunk: string) => {
+      output += chunk
+      if (output.length > 200_000) output = output.slice(-100_000) // bounded: only the tail matters
+    }
+    child.stdout!.setEncoding('utf8').on('data', capture)
+    child.stderr!.setEncoding('utf8').on('data', capture)
+    child.stdin!.on('error', () => {}) // EPIPE after the child died is expected
   }
-  child.stdout.setEncoding('utf8').on('data', capture)
-  child.stderr.setEncoding('utf8').on('data', capture)
-  child.stdin.on('error', () => {}) // EPIPE after the child died is expected
+  const readOutput = () => (logPath ? readFileSync(logPath, 'utf8').slice(-100_000) : output)
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   )
-  void exited.then(() => live.delete(child))
-
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null
   void exited.then((info) => (exitInfo = info))
 
   const stopChild = async () => {
-    killGroup(child, 'SIGTERM')
-    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000)
-    await exited
-    clearTimeout(timer)
-    child.stdin.destroy()
+    if (!exitInfo) await stopGroup(child.pid!, exited)
+    child.stdin?.destroy()
   }
 
   // Poll GET /-/ping until it answers 200, the child dies, or the deadline passes.
   const deadline = Date.now() + readyTimeoutMs
   for (;;) {
     if (exitInfo) {
-      throw new Error(`Verdaccio exited before it was ready (${JSON.stringify(exitInfo)}). Output:\n${output}`)
+      throw new Error(`Verdaccio exited before it was ready (${JSON.stringify(exitInfo)}). Output:\n${readOutput()}`)
     }
     try {
       const res = await fetch(`${url}-/ping`, { signal: AbortSignal.timeout(1000) })
@@ -230,7 +207,7 @@ async function launch(
     }
     if (Date.now() > deadline) {
       await stopChild()
-      throw new Error(`Verdaccio was not ready within ${readyTimeoutMs} ms. Output:\n${output}`)
+      throw new Error(`Verdaccio was not ready within ${readyTimeoutMs} ms. Output:\n${readOutput()}`)
     }
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -242,8 +219,9 @@ async function launch(
     storageDir,
     configPath,
     pid: child.pid,
-    output: () => output,
-    async addUser(name, password) {
+    logPath,
+    output: readOutput,
+    async addUser(name: string, password: string): Promise<string> {
       const put = (headers: Record<string, string> = {}) =>
         fetch(`${url}-/user/org.couchdb.user:${encodeURIComponent(name)}`, {
           method: 'PUT',

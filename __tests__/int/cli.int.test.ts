@@ -1,9 +1,8 @@
 // The command-line check (dist/cli/index.js) outside GitHub Actions: the same report, exit codes
 // 0 ok / 1 warning / 2 error, the token only ever from the environment and never printed.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { modernNode, repoRoot, sanitizedEnv } from '../../test-support/process.ts'
+import { modernNode, repoRoot, runProcess, type ProcessResult } from '../../test-support/process.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 
 const DAY = 86_400_000
@@ -15,16 +14,8 @@ afterAll(async () => {
   await registry.stop()
 })
 
-function cli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(modernNode(24), [join(repoRoot, 'dist/cli/index.js'), ...args], { env: sanitizedEnv({ HOME: '/nonexistent', ...env }) })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c) => (stdout += c))
-    child.stderr.on('data', (c) => (stderr += c))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-  })
+function cli(args: string[], env: Record<string, string | undefined>): Promise<ProcessResult> {
+  return runProcess(modernNode(24), [join(repoRoot, 'dist/cli/index.js'), ...args], { env: { HOME: '/nonexistent', ...env } })
 }
 
 const token = (tag: string) => `npm_Cli${tag}${Math.random().toString(36).slice(2, 12)}Tail`

@@ -2,13 +2,13 @@
 // Real Verdaccio + real npm CLI, the fake npmjs server and its faults, runAction (against a fixture
 // action that uses the real @actions/core), and the secret-leak canary.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { startVerdaccio, type Verdaccio } from '../../test-support/verdaccio.ts'
 import { cleanupRunDirs, readActionInputs, runAction, parseFileCommands, parseWorkflowCommands } from '../../test-support/run-action.ts'
-import { repoRoot, sanitizedEnv } from '../../test-support/process.ts'
+import { repoRoot } from '../../test-support/process.ts'
+import { runNpm as runNpmIn } from '../../test-support/npm-cli.ts'
 import { startFakeNpmjs, sha512Hex, type FakeNpmjs, type GranularTokenObject } from '../../test-support/fake-npmjs.ts'
 import { assertNoSecretLeak, findSecretLeaks } from '../../test-support/canary.ts'
 
@@ -31,22 +31,8 @@ function runNpm(args: string[], opts: { cwd?: string; npmrc?: string; env?: Reco
   const home = tmpDir()
   const userconfig = path.join(home, '.npmrc')
   writeFileSync(userconfig, opts.npmrc ?? '')
-  const env = sanitizedEnv({
-    HOME: home,
-    npm_config_update_notifier: 'false',
-    npm_config_fund: 'false',
-    npm_config_audit: 'false',
-    ...opts.env,
-  })
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('npm', [...args, '--userconfig', userconfig], { cwd: opts.cwd ?? home, env })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+  const env = { HOME: home, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...opts.env }
+  return runNpmIn([...args, '--userconfig', userconfig], { cwd: opts.cwd ?? home, env })
 }
 
 /** '//127.0.0.1:PORT/prefix/' — the .npmrc credential key for a registry URL. */

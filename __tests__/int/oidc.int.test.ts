@@ -3,15 +3,14 @@
 // (signature, audience, expiry and trusted-publisher checks), then the real npm CLI publishing through
 // what the action set up.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
-import { repoRoot, sanitizedEnv } from '../../test-support/process.ts'
+import { repoRoot, runProcess, type ProcessResult } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction, type Annotation, type RunActionOptions, type RunActionResult } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeNpmjs, sha512Hex, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
-import { runNpm, writeFixturePackage, type NpmRun } from '../../test-support/npm-cli.ts'
+import { runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
 import { NOT_FOUND_MESSAGE, startIdTokenServer, trustedPublishing, type IdTokenServer, type TrustedPublisher, type TrustedPublishing } from '../../test-support/oidc-fakes.ts'
 
 const REPO = 'octo-org/octo-repo'
@@ -106,7 +105,7 @@ function expectNoNpmrc(r: RunActionResult): void {
 }
 
 /** A later workflow step: `npm publish` in `cwd` with the env the action exported, npm's state kept out of the run dirs. */
-function npmPublish(cwd: string, exported: Record<string, string>, extra: Record<string, string | undefined> = {}): Promise<NpmRun> {
+function npmPublish(cwd: string, exported: Record<string, string>, extra: Record<string, string | undefined> = {}): Promise<ProcessResult> {
   const home = tmpDir('npm-home')
   return runNpm(['publish'], {
     cwd,
@@ -528,25 +527,17 @@ describe('trusted publishing with an npm too old to exchange (i)', () => {
     // npm 10, without the ID-token env (it could not exchange anyway): publishes with the exported token.
     const home = tmpDir('npm10-home')
     const before = registry.requests.length
-    const pub = await new Promise<NpmRun>((resolve, reject) => {
-      const child = spawn(process.execPath, [NPM10_CLI, 'publish'], {
-        cwd: dir,
-        env: sanitizedEnv({
-          HOME: home,
-          GITHUB_ACTIONS: 'true',
-          npm_config_cache: join(home, 'cache'),
-          npm_config_update_notifier: 'false',
-          npm_config_audit: 'false',
-          npm_config_fund: 'false',
-          ...result.env,
-        }),
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (c) => (stdout += c))
-      child.stderr.on('data', (c) => (stderr += c))
-      child.on('error', reject)
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }))
+    const pub = await runProcess(process.execPath, [NPM10_CLI, 'publish'], {
+      cwd: dir,
+      env: {
+        HOME: home,
+        GITHUB_ACTIONS: 'true',
+        npm_config_cache: join(home, 'cache'),
+        npm_config_update_notifier: 'false',
+        npm_config_audit: 'false',
+        npm_config_fund: 'false',
+        ...result.env,
+      },
     })
     expect({ code: pub.code, stderr: pub.stderr }).toMatchObject({ code: 0 })
     expect(npmExchanges(name)).toEqual([])

@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type http from 'node:http'
 import { join } from 'node:path'
-import { modernNode, repoRoot } from '../../test-support/process.ts'
+import { modernNode, repoRoot, runProcess, type ProcessResult } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
-import { runNpm, runProcess, writeFixturePackage, type NpmRun } from '../../test-support/npm-cli.ts'
+import { runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
 
 const alnum = (n: number) => randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n)
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
@@ -38,7 +38,7 @@ async function privateRegistry(prefix: string): Promise<FakeNpmjs & { accept(hea
 }
 
 /** Runs a JavaScript CLI (pnpm, yarn) from node_modules with the env of a later workflow step. */
-function runCli(script: string, args: string[], cwd: string, env: Record<string, string | undefined>): Promise<NpmRun> {
+function runCli(script: string, args: string[], cwd: string, env: Record<string, string | undefined>): Promise<ProcessResult> {
   return runProcess(modernNode(22), [script, ...args], { cwd, env, timeoutMs: 45_000 })
 }
 
