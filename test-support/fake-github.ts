@@ -4,7 +4,8 @@
 // token auth with a configurable read-only token, Link-header pagination with a small configurable
 // page size, fault injection, and a record of every request. node:http only, no framework.
 import http from 'node:http'
-import { listenOnLoopback, resetConnection } from './loopback.ts'
+import { answerFault, FaultQueue, type Fault, type FaultMatcher } from './faults.ts'
+import { listenOnLoopback, readBody } from './loopback.ts'
 
 export interface FakeComment {
   id: number
@@ -26,12 +27,6 @@ export interface FakeIssue {
   updated_at: string
   closed_at: string | null
 }
-
-export type GitHubFault =
-  | { status: number; body?: string | object; headers?: Record<string, string> }
-  | { hang: true }
-  | { reset: true }
-  | { delayMs: number }
 
 export interface GitHubRequest {
   method: string
@@ -71,7 +66,7 @@ export interface FakeGitHub {
   /** Adds an issue (or, with pullRequest: true, a pull request) directly, as if made earlier. */
   seed(repo: string, issue: Partial<Omit<FakeIssue, 'number' | 'comments'>> & { comments?: string[] }): FakeIssue
   /** Queue faults for requests whose `METHOD /path?query` contains the string / matches the RegExp; one is consumed per matching request. */
-  fault(matcher: string | RegExp, ...faults: GitHubFault[]): void
+  fault(matcher: FaultMatcher, ...faults: Fault[]): void
   pendingFaults(): number
   /** Every text the action sent to GitHub (request bodies and query strings), for leak checks. */
   receivedText(): string
@@ -85,19 +80,15 @@ interface RepoData {
   nextCommentId: number
 }
 
-interface QueuedFault {
-  matcher: string | RegExp
-  fault: GitHubFault
-}
-
 const DOCS = 'https://docs.github.com/rest'
+const GITHUB_HEADERS = { 'x-github-media-type': 'github.v3; format=json', 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999' }
 
 export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitHub> {
   if (!opts.token) throw new Error('startFakeGitHub: token is required')
   const pageSize = Math.max(1, opts.pageSize ?? 100)
   const repos = new Map<string, RepoData>()
   const requests: GitHubRequest[] = []
-  const faults: QueuedFault[] = []
+  const faults = new FaultQueue()
   let origin = ''
   let clock = Date.parse('2020-01-01T00:00:00Z')
   // Strictly increasing timestamps, so "created" order is well defined even within one millisecond.
@@ -162,14 +153,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
   function send(res: http.ServerResponse, record: GitHubRequest, status: number, body: unknown, headers: Record<string, string> = {}): void {
     record.status = status
     const text = body === undefined ? '' : JSON.stringify(body)
-    res.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-      'x-github-media-type': 'github.v3; format=json',
-      'x-ratelimit-limit': '5000',
-      'x-ratelimit-remaining': '4999',
-      ...headers,
-    })
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...GITHUB_HEADERS, ...headers })
     res.end(text)
   }
 
@@ -183,38 +167,6 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     if (m[1] === opts.token) return 'write'
     if (opts.readOnlyToken && m[1] === opts.readOnlyToken) return 'read'
     return 'none'
-  }
-
-  // ---- faults --------------------------------------------------------------------------------
-
-  function takeFault(key: string): GitHubFault | undefined {
-    const idx = faults.findIndex(({ matcher }) => {
-      if (typeof matcher === 'string') return key.includes(matcher)
-      matcher.lastIndex = 0
-      return matcher.test(key)
-    })
-    return idx < 0 ? undefined : faults.splice(idx, 1)[0].fault
-  }
-
-  async function applyFault(fault: GitHubFault, req: http.IncomingMessage, res: http.ServerResponse, record: GitHubRequest): Promise<boolean> {
-    if ('delayMs' in fault) {
-      await new Promise((r) => setTimeout(r, fault.delayMs))
-      return false
-    }
-    if ('hang' in fault) return true // never answers; stop() destroys the socket
-    if ('reset' in fault) {
-      resetConnection(req.socket)
-      return true
-    }
-    const body = fault.body === undefined ? { message: `injected ${fault.status}`, documentation_url: DOCS } : fault.body
-    if (typeof body === 'string') {
-      record.status = fault.status
-      res.writeHead(fault.status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), ...fault.headers })
-      res.end(body)
-    } else {
-      send(res, record, fault.status, body, fault.headers)
-    }
-    return true
   }
 
   // ---- routes --------------------------------------------------------------------------------
@@ -333,9 +285,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const body = Buffer.concat(chunks).toString('utf8')
+    const body = (await readBody(req)).toString('utf8')
     let json: unknown
     try {
       json = body ? JSON.parse(body) : undefined
@@ -344,8 +294,17 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     }
     const record: GitHubRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, json }
     requests.push(record)
-    const fault = takeFault(`${record.method} ${record.path}`)
-    if (fault && (await applyFault(fault, req, res, record))) return
+    const fault = faults.take(`${record.method} ${record.path}`)
+    if (fault) {
+      const status = await answerFault(fault, req, res, {
+        defaultBody: (status) => ({ message: `injected ${status}`, documentation_url: DOCS }),
+        headers: GITHUB_HEADERS,
+      })
+      if (status !== false) {
+        if (status !== null) record.status = status
+        return
+      }
+    }
     handleRoute(req, res, record)
   }
 
@@ -370,9 +329,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     labels: (repo) => [...repoData(repo).labels],
     seed,
     fault(matcher, ...queued) {
-      for (const f of queued) faults.push({ matcher, fault: f })
+      for (const f of queued) faults.add(matcher, f)
     },
-    pendingFaults: () => faults.length,
+    pendingFaults: () => faults.pending(),
     receivedText: () => requests.map((r) => `${r.path}\n${r.body}`).join('\n'),
     stop: loopback.stop,
   }

@@ -4,7 +4,8 @@
 // injection for the network-failure paths. node:http only, no framework.
 import http from 'node:http'
 import { createHash, randomBytes } from 'node:crypto'
-import { listenOnLoopback, resetConnection } from './loopback.ts'
+import { answerFault, FaultQueue, type Fault, type FaultMatcher } from './faults.ts'
+import { listenOnLoopback, readBody, sendJson } from './loopback.ts'
 
 export interface TokenSpec {
   /** The secret itself, as a client would send it (Bearer). */
@@ -33,15 +34,7 @@ export interface TokenSpec {
   decoys?: boolean
 }
 
-export type Fault =
-  | { status: number; body?: string | object; headers?: Record<string, string> }
-  | { hang: true }
-  | { reset: true }
-  | { html: true }
-  | { truncatedJson: true }
-  | { hugeBody: number; contentLength?: boolean }
-  | { redirect: string; status?: number }
-  | { delayMs: number }
+export type { Fault } from './faults.ts'
 
 export interface RecordedRequest {
   method: string
@@ -115,7 +108,7 @@ export interface FakeNpmjs {
   /** The full (unpaginated) token list of a user, decoys included. */
   tokenList(username: string): TokenObject[]
   /** Queue faults for requests whose path (with query) contains the string / matches the RegExp; one is consumed per matching request. */
-  fault(matcher: string | RegExp, ...faults: Fault[]): void
+  fault(matcher: FaultMatcher, ...faults: Fault[]): void
   /** Faults still queued. */
   pendingFaults(): number
   stop(): Promise<void>
@@ -136,7 +129,7 @@ export function maskToken(token: string): string {
   return `${token.slice(0, head)}...${token.slice(-4)}`
 }
 
-const randomAlnum = (n: number): string => {
+export const randomAlnum = (n: number): string => {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
   const bytes = randomBytes(n)
   let s = ''
@@ -159,18 +152,10 @@ function normalisePrefix(prefix: string | undefined): string {
   return p
 }
 
-const BAD_GATEWAY_HTML =
-  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n'
-
 interface StoredToken {
   spec: TokenSpec
   key: string
   object: TokenObject
-}
-
-interface QueuedFault {
-  matcher: string | RegExp
-  fault: Fault
 }
 
 export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeNpmjs> {
@@ -182,7 +167,7 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   const lists = new Map<string, TokenObject[]>() // by username, decoys included, in list order
   const packuments = new Map<string, Record<string, any>>() // by package name
   const tarballs = new Map<string, Buffer>() // by path after the prefix, decoded ('@s/p/-/p-1.0.0.tgz')
-  const faults: QueuedFault[] = []
+  const faults = new FaultQueue()
   let tokenCounter = 0
   let origin = ''
   let url = ''
@@ -294,100 +279,12 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
 
   // ---- responses -----------------------------------------------------------------------------
 
-  function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const text = JSON.stringify(body)
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
-    res.end(text)
-  }
-
   function sendUnauthorized(res: http.ServerResponse, auth: AuthResult): void {
     if (auth.kind === 'missing') {
       sendJson(res, 401, { error: 'You must be logged in to do that.' }, { 'www-authenticate': 'Bearer' })
     } else {
       sendJson(res, 401, { error: NOTICE_EXPIRED }, { 'npm-notice': NOTICE_EXPIRED, 'www-authenticate': 'Bearer' })
     }
-  }
-
-  // ---- faults --------------------------------------------------------------------------------
-
-  function takeFault(path: string): Fault | undefined {
-    const idx = faults.findIndex(({ matcher }) => {
-      if (typeof matcher === 'string') return path.includes(matcher)
-      matcher.lastIndex = 0 // a /g RegExp keeps state between test() calls
-      return matcher.test(path)
-    })
-    if (idx < 0) return undefined
-    return faults.splice(idx, 1)[0].fault
-  }
-
-  /** Applies a fault; returns true when it answered (or deliberately never will). */
-  async function applyFault(fault: Fault, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
-    if ('delayMs' in fault) {
-      await new Promise((r) => setTimeout(r, fault.delayMs))
-      return false
-    }
-    if ('hang' in fault) return true // never answers; stop() destroys the socket
-    if ('reset' in fault) {
-      resetConnection(req.socket)
-      return true
-    }
-    if ('html' in fault) {
-      res.writeHead(502, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(BAD_GATEWAY_HTML) })
-      res.end(BAD_GATEWAY_HTML)
-      return true
-    }
-    if ('truncatedJson' in fault) {
-      // Well-framed HTTP, syntactically cut JSON: the client's JSON parse must fail.
-      const text = '{"username":"octo-user","objects":[{"token":"npm_'
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
-      res.end(text)
-      return true
-    }
-    if ('hugeBody' in fault) {
-      const total = fault.hugeBody
-      const headers: Record<string, string | number> = { 'content-type': 'application/json' }
-      if (fault.contentLength) headers['content-length'] = total
-      res.writeHead(200, headers)
-      const head = '{"username":"'
-      const foot = '"}'
-      const fill = Buffer.alloc(64 * 1024, 'a')
-      let sent = 0
-      const writeChunk = (buf: Buffer): boolean => {
-        sent += buf.length
-        return res.write(buf)
-      }
-      writeChunk(Buffer.from(head.slice(0, Math.min(head.length, total))))
-      const bodyEnd = Math.max(sent, total - foot.length)
-      // Stream with backpressure; stop as soon as the client goes away.
-      while (sent < bodyEnd && !res.destroyed) {
-        const n = Math.min(fill.length, bodyEnd - sent)
-        if (!writeChunk(fill.subarray(0, n))) {
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              res.off('drain', done)
-              res.off('close', done)
-              resolve()
-            }
-            res.on('drain', done)
-            res.on('close', done)
-          })
-        }
-      }
-      if (!res.destroyed) res.end(Buffer.from(foot.slice(0, Math.max(0, total - sent))))
-      return true
-    }
-    if ('redirect' in fault) {
-      res.writeHead(fault.status ?? 302, { location: fault.redirect, 'content-length': 0 })
-      res.end()
-      return true
-    }
-    // { status, body?, headers? }
-    const body = fault.body === undefined ? { error: `injected ${fault.status}` } : fault.body
-    const text = typeof body === 'string' ? body : JSON.stringify(body)
-    const contentType = typeof body === 'string' ? 'text/plain' : 'application/json'
-    res.writeHead(fault.status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...(fault.headers ?? {}) })
-    res.end(text)
-    return true
   }
 
   // ---- routes --------------------------------------------------------------------------------
@@ -466,14 +363,12 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const body = Buffer.concat(chunks)
+    const body = await readBody(req)
     const rawPath = req.url ?? '/'
     requests.push({ method: req.method ?? 'GET', path: rawPath, headers: req.headers, body: body.toString('utf8') })
 
-    const fault = takeFault(rawPath)
-    if (fault && (await applyFault(fault, req, res))) return
+    const fault = faults.take(rawPath)
+    if (fault && (await answerFault(fault, req, res)) !== false) return
     if (opts.hook?.(req, res, body)) return
 
     const parsed = new URL(rawPath, 'http://placeholder')
@@ -532,9 +427,9 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     addToken,
     tokenList: (username) => [...userList(username)],
     fault(matcher, ...queued) {
-      for (const f of queued) faults.push({ matcher, fault: f })
+      for (const f of queued) faults.add(matcher, f)
     },
-    pendingFaults: () => faults.length,
+    pendingFaults: () => faults.pending(),
     stop: loopback.stop,
   }
 }

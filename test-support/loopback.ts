@@ -49,3 +49,17 @@ export function resetConnection(socket: Socket): void {
   if (typeof withReset.resetAndDestroy === 'function') withReset.resetAndDestroy()
   else socket.destroy()
 }
+
+/** Answers JSON: status, content-type application/json, content-length, then any extra headers. */
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
+  res.end(text)
+}
+
+/** The whole request body. */
+export async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}

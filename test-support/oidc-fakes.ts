@@ -5,10 +5,11 @@
 //    (POST <origin>/-/npm/v1/oidc/token/exchange/package/<escaped name>): verifies the JWT (signature,
 //    audience npm:<registry host>, expiry) and matches its claims against a trusted publisher per package,
 //    then issues a package-scoped token the fake accepts for `npm publish` of that package only.
-import http from 'node:http'
+import type http from 'node:http'
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, verify, type KeyObject } from 'node:crypto'
-import type { AddressInfo, Socket } from 'node:net'
-import type { FakeNpmjs, PublishedVersion } from './fake-npmjs.ts'
+import { randomAlnum, sha512Hex, type FakeNpmjs, type PublishedVersion } from './fake-npmjs.ts'
+import { answerFault, FaultQueue } from './faults.ts'
+import { listenOnLoopback, sendJson } from './loopback.ts'
 
 // ---- ID token server ---------------------------------------------------------------------------
 
@@ -89,12 +90,6 @@ export const DEFAULT_CLAIMS: GitHubClaims = {
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
-  res.end(text)
-}
-
 export async function startIdTokenServer(opts: IdTokenServerOptions = {}): Promise<IdTokenServer> {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const kid = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16)
@@ -102,12 +97,37 @@ export async function startIdTokenServer(opts: IdTokenServerOptions = {}): Promi
   const requestToken = `idreq_${randomBytes(24).toString('hex')}`
   const requests: IdTokenRequest[] = []
   const minted: string[] = []
-  const faults: number[] = []
-  const sockets = new Set<Socket>()
-  const server = http.createServer()
+  const faults = new FaultQueue()
 
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://placeholder')
+    const audience = url.searchParams.get('audience') ?? undefined
+    const authorized = req.headers.authorization === `Bearer ${requestToken}`
+    const record = (status: number) =>
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', audience, authorized, status, userAgent: String(req.headers['user-agent'] ?? '') })
+    const fault = faults.take(`${req.method ?? 'GET'} ${req.url ?? '/'}`)
+    if (fault) {
+      const status = await answerFault(fault, req, res, { defaultBody: (s) => ({ message: `injected ${s}` }) })
+      if (status !== false) return void record(status ?? 0)
+    }
+    req.resume()
+    if (req.method !== 'GET' || !url.pathname.endsWith('/idtoken')) {
+      record(404)
+      return sendJson(res, 404, { message: 'Not found' })
+    }
+    if (!authorized) {
+      record(401)
+      return sendJson(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' })
+    }
+    record(200)
+    // GitHub's default audience (no audience asked for) is the owner's URL.
+    sendJson(res, 200, { count: 1, value: self.mint(audience ?? `https://github.com/${self.claims.repository_owner}`) })
+  }
+
+  const loopback = await listenOnLoopback((req, res) => void handle(req, res).catch(() => res.destroy()))
+  const path = `/_apis/distributedtask/hubs/Actions/plans/${randomUUID()}/jobs/${randomUUID()}/idtoken`
   const self: IdTokenServer = {
-    requestUrl: '',
+    requestUrl: `${loopback.origin}${path}${opts.urlWithQuery === false ? '' : '?api-version=2.0'}`,
     requestToken,
     claims: { ...initialClaims },
     ttlSeconds: opts.ttlSeconds ?? 600,
@@ -126,9 +146,9 @@ export async function startIdTokenServer(opts: IdTokenServerOptions = {}): Promi
     resetClaims() {
       self.claims = { ...initialClaims }
       self.ttlSeconds = opts.ttlSeconds ?? 600
-      faults.length = 0
+      faults.clear()
     },
-    fail: (...statuses) => void faults.push(...statuses),
+    fail: (...statuses) => statuses.forEach((status) => faults.add('', { status })),
     mint(audience, overrides = {}) {
       const { ttlSeconds, ...claimOverrides } = overrides
       const c: GitHubClaims = { ...self.claims, ...claimOverrides }
@@ -160,50 +180,9 @@ export async function startIdTokenServer(opts: IdTokenServerOptions = {}): Promi
       minted.push(jwt)
       return jwt
     },
-    stop() {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        for (const s of sockets) s.destroy()
-        server.closeAllConnections()
-      })
-    },
+    stop: () => loopback.stop(),
   }
 
-  server.on('request', (req, res) => {
-    req.resume()
-    const url = new URL(req.url ?? '/', 'http://placeholder')
-    const audience = url.searchParams.get('audience') ?? undefined
-    const authorized = req.headers.authorization === `Bearer ${requestToken}`
-    const record = (status: number) =>
-      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', audience, authorized, status, userAgent: String(req.headers['user-agent'] ?? '') })
-    const fault = faults.shift()
-    if (fault !== undefined) {
-      record(fault)
-      return sendJson(res, fault, { message: `injected ${fault}` })
-    }
-    if (req.method !== 'GET' || !url.pathname.endsWith('/idtoken')) {
-      record(404)
-      return sendJson(res, 404, { message: 'Not found' })
-    }
-    if (!authorized) {
-      record(401)
-      return sendJson(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' })
-    }
-    record(200)
-    // GitHub's default audience (no audience asked for) is the owner's URL.
-    sendJson(res, 200, { count: 1, value: self.mint(audience ?? `https://github.com/${self.claims.repository_owner}`) })
-  })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const port = (server.address() as AddressInfo).port
-  const path = `/_apis/distributedtask/hubs/Actions/plans/${randomUUID()}/jobs/${randomUUID()}/idtoken`
-  self.requestUrl = `http://127.0.0.1:${port}${path}${opts.urlWithQuery === false ? '' : '?api-version=2.0'}`
   return self
 }
 
@@ -287,14 +266,6 @@ export interface TrustedPublishing {
 export const EXCHANGE_PATH = '/-/npm/v1/oidc/token/exchange/package/'
 export const NOT_FOUND_MESSAGE = 'OIDC token exchange error - package not found'
 
-const alnum = (n: number): string => {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-  const bytes = randomBytes(n)
-  let s = ''
-  for (let i = 0; i < n; i++) s += alphabet[bytes[i] % alphabet.length]
-  return s
-}
-
 /** `owner/repo/.github/workflows/publish.yml@refs/heads/main` → `publish.yml` */
 const workflowFileOf = (ref: unknown): string | undefined =>
   typeof ref === 'string' ? /\.github\/workflows\/([^/@]+)@/.exec(ref)?.[1] ?? /\.github\/workflows\/([^/@]+)$/.exec(ref)?.[1] : undefined
@@ -349,7 +320,7 @@ export function trustedPublishing(idp: IdTokenServer, opts: TrustedPublishingOpt
     if (workflowFileOf(claims.workflow_ref) !== publisher.workflowFile) return refuse(404, 'workflow mismatch', NOT_FOUND_MESSAGE)
     if (publisher.environment !== undefined && claims.environment !== publisher.environment) return refuse(404, 'environment mismatch', NOT_FOUND_MESSAGE)
 
-    const token = `npm_${alnum(36)}`
+    const token = `npm_${randomAlnum(36)}`
     const created = new Date()
     const expires = new Date(created.getTime() + (opts.tokenTtlMs ?? 60 * 60 * 1000))
     fake!.addToken({ token, username, expiry: expires.toISOString(), listable: false, decoys: false, name: `oidc-${packageName}` })
@@ -403,13 +374,13 @@ export function trustedPublishing(idp: IdTokenServer, opts: TrustedPublishingOpt
     issued,
     scopeOf,
     publishedByOidc() {
-      const keys = new Set(issued.map((t) => createHash('sha512').update(t).digest('hex')))
+      const keys = new Set(issued.map(sha512Hex))
       return (fake?.published ?? []).filter((p) => keys.has(p.tokenKey))
     },
     async seedPackage(name, version = '1.0.0') {
       if (!fake) throw new Error('trustedPublishing: attach(fake) first')
       if (!seedToken) {
-        seedToken = `npm_seed${alnum(32)}`
+        seedToken = `npm_seed${randomAlnum(32)}`
         fake.addToken({ token: seedToken, username: 'seed-user', decoys: false })
       }
       const unscoped = name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name

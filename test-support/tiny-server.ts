@@ -1,6 +1,6 @@
 // A loopback HTTP server for unit tests: node:http on 127.0.0.1, port 0. It records every request it
 // receives (method, URL, headers) so a test can assert what reached it, and closes all its sockets.
-import http from 'node:http'
+import type http from 'node:http'
 import { listenOnLoopback } from './loopback.ts'
 
 export interface SeenRequest {
@@ -41,8 +41,4 @@ export async function startServer(handler: Handler): Promise<TinyServer> {
 }
 
 /** Answers JSON with a status. */
-export function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
-  res.end(text)
-}
+export { sendJson as json } from './loopback.ts'

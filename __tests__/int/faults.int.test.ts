@@ -22,7 +22,8 @@ import { cleanupRunDirs, runAction, type RunActionOptions, type RunActionResult 
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
-import { startElsewhere, startFaultFront, type FaultFront, type FrontFault } from '../../test-support/fault-front.ts'
+import { startElsewhere, startFaultFront, type FaultFront } from '../../test-support/fault-front.ts'
+import type { Fault } from '../../test-support/faults.ts'
 import { startIdTokenServer, trustedPublishing, type IdTokenServer, type TrustedPublishing } from '../../test-support/oidc-fakes.ts'
 
 const DAY = 24 * 60 * 60 * 1000
@@ -148,7 +149,7 @@ type FaultName =
   | 'redirect to another host'
 
 interface FaultSpec {
-  fault: (elsewhere: string) => FrontFault
+  fault: (elsewhere: string) => Fault
   /** How many requests it applies to (default: all). */
   times?: number
   /** What a failure caused by it must say. */
@@ -158,18 +159,18 @@ interface FaultSpec {
 }
 
 const FAULTS: Record<FaultName, FaultSpec> = {
-  '500': { fault: () => ({ kind: 'status', status: 500 }), cause: /HTTP 500/, tries: 3 },
-  '502': { fault: () => ({ kind: 'status', status: 502 }), cause: /HTTP 502/, tries: 3 },
-  '503': { fault: () => ({ kind: 'status', status: 503 }), cause: /HTTP 503/, tries: 3 },
-  '429 + Retry-After: 1, then OK': { fault: () => ({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }), times: 1, cause: /./, tries: 2 },
-  '429 + Retry-After: 3600': { fault: () => ({ kind: 'status', status: 429, headers: { 'retry-after': '3600' } }), cause: /HTTP 429[^]*3600 s/, tries: 1 },
-  'connection reset': { fault: () => ({ kind: 'reset' }), cause: /ECONNRESET|connection (?:reset|failed)|socket/i, tries: 3 },
-  'never answers': { fault: () => ({ kind: 'hang' }), cause: /timeout|deadline/i },
-  'HTML error page (502)': { fault: () => ({ kind: 'html', status: 502 }), cause: /HTTP 502/, tries: 3 },
-  'HTML page (200)': { fault: () => ({ kind: 'html', status: 200 }), cause: /HTML page/, tries: 1 },
-  'truncated JSON': { fault: () => ({ kind: 'truncated-json' }), cause: /truncated|malformed|does not parse/, tries: 1 },
-  '10 MB body': { fault: () => ({ kind: 'huge-body', bytes: 10 * 1024 * 1024 }), cause: /larger than \d+ KiB/, tries: 1 },
-  'redirect to another host': { fault: (elsewhere) => ({ kind: 'redirect', location: `${elsewhere}/elsewhere` }), cause: /redirect/i, tries: 1 },
+  '500': { fault: () => ({ status: 500 }), cause: /HTTP 500/, tries: 3 },
+  '502': { fault: () => ({ status: 502 }), cause: /HTTP 502/, tries: 3 },
+  '503': { fault: () => ({ status: 503 }), cause: /HTTP 503/, tries: 3 },
+  '429 + Retry-After: 1, then OK': { fault: () => ({ status: 429, headers: { 'retry-after': '1' } }), times: 1, cause: /./, tries: 2 },
+  '429 + Retry-After: 3600': { fault: () => ({ status: 429, headers: { 'retry-after': '3600' } }), cause: /HTTP 429[^]*3600 s/, tries: 1 },
+  'connection reset': { fault: () => ({ reset: true }), cause: /ECONNRESET|connection (?:reset|failed)|socket/i, tries: 3 },
+  'never answers': { fault: () => ({ hang: true }), cause: /timeout|deadline/i },
+  'HTML error page (502)': { fault: () => ({ html: true, status: 502 }), cause: /HTTP 502/, tries: 3 },
+  'HTML page (200)': { fault: () => ({ html: true, status: 200 }), cause: /HTML page/, tries: 1 },
+  'truncated JSON': { fault: () => ({ truncatedJson: true }), cause: /truncated|malformed|does not parse/, tries: 1 },
+  '10 MB body': { fault: () => ({ hugeBody: 10 * 1024 * 1024 }), cause: /larger than \d+ KiB/, tries: 1 },
+  'redirect to another host': { fault: (elsewhere) => ({ redirect: `${elsewhere}/elsewhere` }), cause: /redirect/i, tries: 1 },
 }
 
 // ---- the matrix --------------------------------------------------------------------------------
@@ -335,8 +336,8 @@ describe('the deadline with default settings', () => {
   it('a registry that never answers: with the default timeout-seconds the step still ends in < 30 s, naming the timeout and the host', async () => {
     const front = await startFaultFront(registry.origin)
     try {
-      front.inject(/^GET \/-\/whoami/, { kind: 'hang' })
-      front.inject(/^GET \/-\/npm\/v1\/tokens/, { kind: 'hang' })
+      front.inject(/^GET \/-\/whoami/, { hang: true })
+      front.inject(/^GET \/-\/npm\/v1\/tokens/, { hang: true })
       const started = Date.now()
       const result = await runAction({ inputs: { token: TOKEN, 'registry-url': `${front.origin}/` }, timeoutMs: 45_000 })
       const ms = Date.now() - started
