@@ -2,11 +2,10 @@
 // drift. `npm run docs -- --check` changes nothing and exits 1 when the README is stale (CI runs that).
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { parse } from 'yaml'
+import { readActionYml } from '../test-support/action-yml.ts'
+import { repoRoot as root } from '../test-support/process.ts'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const action = parse(readFileSync(path.join(root, 'action.yml'), 'utf8'))
+const action = readActionYml(path.join(root, 'action.yml'))
 const readmePath = path.join(root, 'README.md')
 const readme = readFileSync(readmePath, 'utf8')
 
@@ -16,12 +15,12 @@ const code = (text) => (text === '' ? "`''`" : `\`${text.replace(/`/g, "'")}\``)
 const inputs = [
   '| input | default | description |',
   '|---|---|---|',
-  ...Object.entries(action.inputs ?? {}).map(([name, spec]) => `| \`${name}\` | ${code(cell(spec.default ?? ''))} | ${cell(spec.description)}${spec.required ? ' **Required.**' : ''} |`),
+  ...action.inputs.map(({ name, default: def, description, required }) => `| \`${name}\` | ${code(cell(def ?? ''))} | ${cell(description)}${required ? ' **Required.**' : ''} |`),
 ].join('\n')
 const outputs = [
   '| output | description |',
   '|---|---|',
-  ...Object.entries(action.outputs ?? {}).map(([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`),
+  ...action.outputs.map(({ name, description }) => `| \`${name}\` | ${cell(description)} |`),
 ].join('\n')
 
 function fill(text, section, table) {

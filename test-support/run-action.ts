@@ -1,21 +1,15 @@
 // Runs the built action (dist/index.js or dist/post/index.js) the way the GitHub runner does:
-// a clean environment, every input declared in action.yml passed as INPUT_<NAME> (with its default
-// unless the test overrides it), the four file-command files, STATE_* for the post step, and then
-// parses everything the action reported back (outputs, exported env, state, summary, annotations,
-// masks) so tests can assert on it.
+// a clean environment, every input declared in action.yml (read by action-yml.ts) passed as
+// INPUT_<NAME> (with its default unless the test overrides it), the four file-command files, STATE_*
+// for the post step, and then parses everything the action reported back (outputs, exported env,
+// state, summary, annotations, masks) so tests can assert on it.
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { inputEnvName, readActionInputs } from './action-yml.ts'
 import { makeOwnedTempDir, modernNode, repoRoot, runProcess } from './process.ts'
 
 const DEFAULT_TIMEOUT_MS = 45_000
-
-export interface ActionInput {
-  name: string
-  /** The `default:` string as written (undefined when action.yml has none). */
-  default: string | undefined
-  required: boolean
-}
 
 export interface CommandFiles {
   /** GITHUB_OUTPUT */
@@ -106,93 +100,6 @@ export interface RunActionResult {
   /** The exact environment the child got (inputs included: don't print it in a failing test if it holds secrets). */
   childEnv: Record<string, string>
 }
-
-// ---------------------------------------------------------------------------------------------
-// action.yml inputs (a tiny line-based reader: the project has no YAML dependency on purpose)
-// ---------------------------------------------------------------------------------------------
-
-const indentOf = (line: string) => line.length - line.trimStart().length
-const isBlankOrComment = (line: string) => line.trim() === '' || line.trimStart().startsWith('#')
-
-/** Parses a single-line YAML scalar: 'single' (with '' escapes), "double" (JSON-like escapes) or plain (strip ` #comment`). */
-function parseScalar(raw: string): string {
-  const s = raw.trim()
-  if (s.startsWith("'")) {
-    let out = ''
-    for (let i = 1; i < s.length; i++) {
-      if (s[i] === "'") {
-        if (s[i + 1] === "'") {
-          out += "'"
-          i++
-        } else return out
-      } else out += s[i]
-    }
-    throw new Error(`unterminated single-quoted scalar: ${s}`)
-  }
-  if (s.startsWith('"')) {
-    // Find the closing quote (not escaped) and let JSON decode the usual escapes.
-    for (let i = 1; i < s.length; i++) {
-      if (s[i] === '\\') i++
-      else if (s[i] === '"') return JSON.parse(s.slice(0, i + 1).replace(/\\'/g, "'")) as string
-    }
-    throw new Error(`unterminated double-quoted scalar: ${s}`)
-  }
-  const plain = s.replace(/(^|\s)#.*$/, '').trim()
-  return plain === '~' || plain === 'null' ? '' : plain
-}
-
-/** Reads the `inputs:` block of an action.yml. */
-export function readActionInputs(actionYmlPath: string): ActionInput[] {
-  const lines = readFileSync(actionYmlPath, 'utf8').split(/\r?\n/)
-  const start = lines.findIndex((l) => /^inputs:\s*(#.*)?$/.test(l))
-  if (start < 0) return []
-  const inputs: ActionInput[] = []
-  let nameIndent = -1
-  let current: ActionInput | null = null
-  for (let i = start + 1; i < lines.length; i++) {
-    const line = lines[i]
-    if (isBlankOrComment(line)) continue
-    const indent = indentOf(line)
-    if (indent === 0) break // next top-level key: end of inputs
-    if (nameIndent < 0) nameIndent = indent
-    if (indent === nameIndent) {
-      const m = /^\s*('[^']*'|"[^"]*"|[^\s:#][^:#]*?)\s*:\s*(#.*)?$/.exec(line)
-      if (!m) throw new Error(`${actionYmlPath}:${i + 1}: cannot read input name from: ${line}`)
-      current = { name: parseScalar(m[1]), default: undefined, required: false }
-      inputs.push(current)
-      continue
-    }
-    if (!current || indent < nameIndent) continue
-    const prop = /^\s*(default|required)\s*:\s*(.*)$/.exec(line)
-    if (!prop) continue
-    const [, key, rest] = prop
-    let value: string
-    const block = /^([|>])([+-]?)\s*(#.*)?$/.exec(rest.trim())
-    if (block) {
-      // Block scalar: the following more-indented (or blank) lines.
-      const body: string[] = []
-      let j = i + 1
-      for (; j < lines.length; j++) {
-        if (lines[j].trim() !== '' && indentOf(lines[j]) <= indent) break
-        body.push(lines[j])
-      }
-      i = j - 1
-      while (body.length && body[body.length - 1].trim() === '') body.pop()
-      const bodyIndent = Math.min(...body.filter((l) => l.trim()).map(indentOf))
-      const stripped = body.map((l) => l.slice(bodyIndent))
-      value = block[1] === '|' ? stripped.join('\n') : stripped.join(' ').replace(/ ?\n ?/g, '\n')
-      if (block[2] !== '-') value += '\n'
-    } else {
-      value = parseScalar(rest)
-    }
-    if (key === 'default') current.default = value
-    else current.required = value === 'true'
-  }
-  return inputs
-}
-
-/** `INPUT_<NAME>` as @actions/core reads it: spaces → '_', upper-cased, hyphens kept. */
-export const inputEnvName = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 
 // ---------------------------------------------------------------------------------------------
 // File commands and workflow commands

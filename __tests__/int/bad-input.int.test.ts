@@ -14,17 +14,18 @@ import { tmpdir } from 'node:os'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { parse as parseYaml } from 'yaml'
 import { repoRoot } from '../../test-support/process.ts'
-import { cleanupRunDirs, readActionInputs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
+import { readActionYml } from '../../test-support/action-yml.ts'
+import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
 import { StateKey } from '../../src/config-files/state-keys.js'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 
 const MARK = 'INJ3CTED'
 const TOKEN = `npm_INPUT${Math.random().toString(36).slice(2, 12)}corpus${Date.now().toString(36)}`
-const INPUTS = readActionInputs(join(repoRoot, 'action.yml')).map((i) => i.name)
-const OUTPUTS = Object.keys((parseYaml(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as { outputs: Record<string, unknown> }).outputs)
+const ACTION = readActionYml(join(repoRoot, 'action.yml'))
+const INPUTS = ACTION.inputs.map((i) => i.name)
+const OUTPUTS = ACTION.outputs.map((o) => o.name)
 /** The commands the action issues itself (runner-commands.ts); anything else on stdout was injected. */
 const OWN_COMMANDS = new Set(['group', 'endgroup', 'add-mask', 'debug', 'notice', 'warning', 'error'])
 const SECRET_INPUTS = new Set(['token', 'github-token'])

@@ -8,7 +8,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { join } from 'node:path'
 import { repoRoot } from '../../test-support/process.ts'
-import { readActionInputs } from '../../test-support/run-action.ts'
+import { readActionInputs } from '../../test-support/action-yml.ts'
 import { InputError } from '../../src/errors.js'
 import { parseSettings } from '../../src/settings/parse.js'
 import type { Settings } from '../../src/types.js'
