@@ -10,6 +10,7 @@ import { inputEnvName, readActionInputs } from './action-yml.ts'
 import { makeOwnedTempDir, modernNode, repoRoot, runProcess } from './process.ts'
 
 const DEFAULT_TIMEOUT_MS = 45_000
+const SPY_ENTRY = path.join(repoRoot, 'test-support', 'fixtures', 'spy-entry.mjs')
 
 export interface CommandFiles {
   /** GITHUB_OUTPUT */
@@ -57,6 +58,24 @@ export interface RunActionOptions {
   entry?: string
   /** action.yml to read inputs from instead of <repo>/action.yml (harness self-tests). */
   actionYml?: string
+  /** Run the step under fixtures/spy-entry.mjs, which records its peak RSS and the files it creates, renames and writes (result.spy). */
+  spy?: boolean
+}
+
+/** A file-system call the spied action made (see fixtures/spy-entry.mjs). */
+export interface SpyEvent {
+  op: 'create' | 'rename' | 'writeFile'
+  path?: string
+  flags?: number
+  modeAtCreation?: number
+  from?: string
+  to?: string
+}
+
+export interface SpyRecord {
+  /** Peak resident set size of the action's process (getrusage ru_maxrss, what `/usr/bin/time -f %M` prints). */
+  maxRssKiB: number
+  events: SpyEvent[]
 }
 
 export interface Annotation {
@@ -99,6 +118,10 @@ export interface RunActionResult {
   dirs: RunDirs
   /** The exact environment the child got (inputs included: don't print it in a failing test if it holds secrets). */
   childEnv: Record<string, string>
+  /** Wall time of the action's process, spawn to exit, ms. */
+  ms: number
+  /** With opts.spy: what the action's process did. */
+  spy?: SpyRecord
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,14 +341,21 @@ export async function runAction(opts: RunActionOptions = {}): Promise<RunActionR
 
   const entry = opts.entry ?? path.join(repoRoot, step === 'main' ? 'dist/index.js' : 'dist/post/index.js')
   if (!existsSync(entry)) throw new Error(`runAction: ${entry} does not exist (run npm run bundle first)`)
+  const spyLog = opts.spy ? path.join(dirs.root, `spy-${step}-${randomUUID()}.jsonl`) : undefined
   // Its own process group, so a timeout also kills anything the action spawned.
-  const run = await runProcess(modernNode(24), [entry], {
+  const run = await runProcess(modernNode(24), spyLog ? [SPY_ENTRY] : [entry], {
     cwd: opts.cwd ?? dirs.workspace,
-    env: overlay,
+    env: spyLog ? { ...overlay, SPY_LOG: spyLog, SPY_TARGET: entry } : overlay,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     label: `runAction(${step})`,
   })
   const { stdout, stderr } = run
+  let spy: SpyRecord | undefined
+  if (spyLog) {
+    if (!existsSync(spyLog)) throw new Error(`runAction(${step}): the spy wrote no record\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`)
+    spy = JSON.parse(readFileSync(spyLog, 'utf8').trim()) as SpyRecord
+    rmSync(spyLog)
+  }
 
   const commands = parseWorkflowCommands(stdout)
   const annotations: Annotation[] = commands
@@ -364,5 +394,7 @@ export async function runAction(opts: RunActionOptions = {}): Promise<RunActionR
     commands,
     dirs,
     childEnv: run.env,
+    ms: run.ms,
+    ...(spy ? { spy } : {}),
   }
 }

@@ -14,10 +14,8 @@
 // so does a fix (the cell turns red; drop its gap entry with the fix).
 // FAULTS_VERBOSE=1 prints each cell's error text and the 10 MB cells' peak RSS against their baseline.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { repoRoot } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction, type RunActionOptions, type RunActionResult } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.ts'
@@ -34,7 +32,6 @@ const GH_TOKEN = `ghs_fault${Math.random().toString(36).slice(2, 14)}${Math.rand
 /** timeout-seconds for the matrix: small, so "never answers" cells stay fast. */
 const TIMEOUT_SECONDS = 4
 const NO_STACK = /\n\s+at .+:\d+:\d+/
-const SPY_ENTRY = join(repoRoot, 'test-support', 'fixtures', 'spy-entry.mjs')
 /** How much more the action's peak RSS may be with a 10 MB answer than without: well under the body's size. */
 const RSS_SLACK_KIB = 6 * 1024
 
@@ -42,7 +39,6 @@ let registry: FakeNpmjs
 let idp: IdTokenServer
 let tp: TrustedPublishing
 let gh: FakeGitHub
-let spyDir: string
 
 beforeAll(async () => {
   idp = await startIdTokenServer()
@@ -54,11 +50,9 @@ beforeAll(async () => {
   await tp.seedPackage(PKG)
   tp.publishers.set(PKG, { repository: REPO, workflowFile: 'publish.yml' })
   gh = await startFakeGitHub({ token: GH_TOKEN })
-  spyDir = mkdtempSync(join(tmpdir(), 'faults-spy-'))
 })
 afterAll(async () => {
   cleanupRunDirs()
-  rmSync(spyDir, { recursive: true, force: true })
   await Promise.all([registry?.stop(), idp?.stop(), gh?.stop()])
 })
 
@@ -228,18 +222,10 @@ interface Observed {
 }
 
 async function runIn(w: World, spy: boolean): Promise<Observed> {
-  const options: RunActionOptions = { ...w.options, timeoutMs: 60_000 }
-  let log: string | undefined
-  if (spy) {
-    log = join(spyDir, `${Math.random().toString(36).slice(2)}.jsonl`)
-    options.entry = SPY_ENTRY
-    options.env = { ...options.env, SPY_LOG: log, SPY_TARGET: join(repoRoot, 'dist', 'index.js') }
-  }
   const started = Date.now()
-  const result = await runAction(options)
+  const result = await runAction({ ...w.options, timeoutMs: 60_000, spy })
   const ms = Date.now() - started
-  const peakRssKiB = log ? (JSON.parse(readFileSync(log, 'utf8').trim()) as { maxRssKiB: number }).maxRssKiB : undefined
-  return { result, ms, peakRssKiB }
+  return { result, ms, peakRssKiB: result.spy?.maxRssKiB }
 }
 
 const errorText = (r: RunActionResult) =>

@@ -6,22 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { constants, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { repoRoot } from '../../test-support/process.ts'
-import { cleanupRunDirs, runAction, type RunActionOptions, type RunActionResult, type RunDirs } from '../../test-support/run-action.ts'
+import { cleanupRunDirs, runAction, type RunActionOptions, type RunActionResult, type RunDirs, type SpyEvent } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 
-const SPY_ENTRY = join(repoRoot, 'test-support', 'fixtures', 'spy-entry.mjs')
 const TOKEN = `npm_FILES${Math.random().toString(36).slice(2, 12)}atomic${Date.now().toString(36)}`
-
-interface SpyEvent {
-  op: 'create' | 'rename' | 'writeFile'
-  path?: string
-  flags?: number
-  modeAtCreation?: number
-  from?: string
-  to?: string
-}
 
 let registry: FakeNpmjs
 beforeAll(async () => {
@@ -42,15 +31,10 @@ async function freshDirs(): Promise<RunDirs> {
 
 /** Runs a step under the spy; returns the run and the file-system calls it made (the command files left out). */
 async function spied(opts: RunActionOptions): Promise<{ result: RunActionResult; events: SpyEvent[] }> {
-  const step = opts.step ?? 'main'
   const dirs = opts.dirs ?? (await freshDirs())
-  const log = join(dirs.root, `spy-${step}-${Math.random().toString(36).slice(2)}.jsonl`)
-  const target = join(repoRoot, 'dist', step === 'main' ? 'index.js' : 'post/index.js')
-  const result = await runAction({ inputs: { token: TOKEN, 'registry-url': registry.url }, ...opts, dirs, entry: SPY_ENTRY, env: { ...opts.env, SPY_LOG: log, SPY_TARGET: target } })
-  const { events } = JSON.parse(readFileSync(log, 'utf8').trim()) as { events: SpyEvent[] }
-  unlinkSync(log)
+  const result = await runAction({ inputs: { token: TOKEN, 'registry-url': registry.url }, ...opts, dirs, spy: true })
   const commandFiles = join(dirs.runnerTemp, '_runner_file_commands')
-  return { result, events: events.filter((e) => !(e.path ?? e.to ?? '').startsWith(commandFiles)) }
+  return { result, events: result.spy!.events.filter((e) => !(e.path ?? e.to ?? '').startsWith(commandFiles)) }
 }
 
 const errorOf = (r: RunActionResult) => r.annotations.find((a) => a.level === 'error')?.message ?? ''
