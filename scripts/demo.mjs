@@ -54,13 +54,13 @@ const showNpm = (args, run) => {
 }
 
 // --- preflight: things a fresh clone may lack, with the command that fixes each ------------------
-const missing = []
 if (!process.features.typescript) {
-  missing.push(`Node ${process.version} cannot load test-support/*.ts: run the demo with \`npm run demo\` (the Node 24 in node_modules/.bin).`)
+  console.error(`demo: Node ${process.version} cannot load test-support/*.ts: run the demo with \`npm run demo\` (the Node 24 in node_modules/.bin).`)
+  process.exit(1)
 }
-for (const entry of ['dist/index.js', 'dist/post/index.js']) {
-  if (!existsSync(path.join(repoRoot, entry))) missing.push(`${entry} is missing: run \`npm run bundle\` first.`)
-}
+const missing = []
+const stale = (await import('../test-support/dist-guard.ts')).distStaleness()
+if (stale) missing.push(`${stale}.`)
 if (!existsSync(path.join(repoRoot, 'node_modules', 'verdaccio', 'bin', 'verdaccio'))) {
   missing.push('node_modules/verdaccio is missing: run `npm ci` first.')
 }
@@ -69,7 +69,7 @@ if (missing.length) {
   process.exit(1)
 }
 
-// Imported only now, so an old Node or a missing node_modules gives the message above rather than a stack trace.
+// Imported only now, so a missing node_modules gives the message above rather than a stack trace.
 const { modernNode } = await import('../test-support/process.ts')
 const { runNpm: npm } = await import('../test-support/npm-cli.ts')
 const { startVerdaccio } = await import('../test-support/verdaccio.ts')
