@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { repoRoot } from '../../test-support/process.ts'
 import { readActionYml } from '../../test-support/action-yml.ts'
 import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
-import { StateKey } from '../../src/config-files/state-keys.js'
+import { StateKey } from '../../src/state-keys.js'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 

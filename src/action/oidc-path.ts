@@ -33,10 +33,9 @@ export async function runOidcPath({ runner, report, target, http, installNpm, no
   report.add(...outcome.findings)
   if (outcome.tokenReport) report.recordToken(outcome.tokenReport)
   const results = outcome.preflight.results
-  report.set(
-    'packages',
-    results.map((r) => ({ name: r.name, ok: r.ok, status: r.status })),
-  )
+  const packages = results.map((r) => ({ name: r.name, ok: r.ok, status: r.status }))
+  report.set('packages', packages)
+  report.recordPreflight(packages, outcome.preflight.claims, outcome.npmVersion)
   report.set('provenance', outcome.provenance)
   report.set('oidc-claims', claimsOutput(outcome.preflight.claims))
   report.summary.oidc = {

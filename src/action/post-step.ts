@@ -1,30 +1,67 @@
 /**
- * The post step: takes back the .npmrc (and, for Yarn 2+, the user-level .yarnrc.yml) the main step
- * wrote, from what the main step saved in state. Cleanup trouble is a warning, never a failed job.
+ * The post step: first takes back the .npmrc (and, for Yarn 2+, the user-level .yarnrc.yml) the main step
+ * wrote; then, when an npm command of this job failed, explains why from npm's own debug logs. Neither
+ * part can fail the job: cleanup trouble is a warning, diagnosis trouble a debug line.
  */
 import { restoreConfigFile } from '../config-files/restore.js'
+import { StateKey } from '../state-keys.js'
+import { decodeContext } from '../diagnose/context.js'
+import { explainLogs } from '../diagnose/explain-logs.js'
+import { listDebugLogs } from '../diagnose/log-files.js'
+import { explanationAnnotation, explanationsMarkdown } from '../diagnose/render.js'
 import { describeError } from '../errors.js'
-import type { Logger } from '../ports/logger.js'
-import { StateKey } from '../config-files/state-keys.js'
+import type { ActionRunner } from '../ports/runner.js'
 
 /** Reads a value the main step saved (the runner hands it to the post step as STATE_<name>). */
 export type StateReader = (name: string) => string
 
-export function runPost(state: StateReader, log: Logger): void {
+export async function runPost(state: StateReader, runner: ActionRunner): Promise<void> {
+  cleanUp(state, runner)
+  try {
+    await explainFailedCommands(state, runner)
+  } catch (error) {
+    runner.debug(`Could not diagnose npm's logs: ${describeError(error)}`)
+  }
+}
+
+function cleanUp(state: StateReader, runner: ActionRunner): void {
   const files = [
     { path: state(StateKey.NpmrcPath), created: state(StateKey.NpmrcCreated) === 'true', mode: state(StateKey.NpmrcMode) },
     { path: state(StateKey.YarnrcPath), created: state(StateKey.YarnrcCreated) === 'true', mode: state(StateKey.YarnrcMode) },
   ].filter((f) => f.path !== '')
   if (files.length === 0) {
-    log.info('Nothing to clean up: the main step wrote no .npmrc.')
+    runner.info('Nothing to clean up: the main step wrote no .npmrc.')
     return
   }
   for (const { path, created, mode } of files) {
     try {
-      log.info(restoreConfigFile(path, created, mode))
+      runner.info(restoreConfigFile(path, created, mode))
     } catch (error) {
       // Cleanup trouble should be seen, but a finished job's result is not worth failing over it.
-      log.warning(`Post step could not clean up ${path}: ${describeError(error)}`)
+      runner.warning(`Post step could not clean up ${path}: ${describeError(error)}`)
+    }
+  }
+}
+
+async function explainFailedCommands(state: StateReader, runner: ActionRunner): Promise<void> {
+  const context = decodeContext(state(StateKey.Diagnosis))
+  if (!context) return
+  // The token the job exported is in the post step's env too: masked before any log text is handled.
+  runner.mask(runner.env[context.tokenEnv] ?? '')
+  // A second of slack: file times and the clock can disagree by a little.
+  const files = listDebugLogs(context.logsDir, context.startedAt - 1000)
+  if (files.length === 0) return
+  const explanations = await explainLogs({ files, context, skip: (file, why) => runner.debug(`Skipped npm log ${file}: ${why}`) })
+  if (explanations.length === 0) {
+    runner.debug(`npm logs of this job: ${files.length}; no failed publish or install to explain.`)
+    return
+  }
+  for (const e of explanations) runner.annotate({ level: 'error', ...explanationAnnotation(e) })
+  if (runner.hasSummary()) {
+    try {
+      await runner.appendSummary(explanationsMarkdown(explanations))
+    } catch (error) {
+      runner.debug(`Could not write the job summary: ${describeError(error)}`)
     }
   }
 }

@@ -3,4 +3,4 @@ import { createGitHubRunner } from './github-runner.js'
 import { runPost } from './post-step.js'
 import { getState } from './workflow-commands.js'
 
-runPost(getState, createGitHubRunner(process.env))
+await runPost(getState, createGitHubRunner(process.env))

@@ -5,18 +5,40 @@
  */
 import type { AuthDecision } from '../auth/choose-auth.js'
 import type { TokenReport } from '../check/check-token.js'
+import { encodeContext, type DiagnosisContext } from '../diagnose/context.js'
+import type { IdTokenClaims } from '../oidc/claims.js'
 import { describeError, ActionError } from '../errors.js'
 import type { ActionRunner } from '../ports/runner.js'
 import type { Target } from '../registry/target.js'
 import { emptyOutputs, OUTPUT_NAMES, outputText, tokenOutputs, type OutputName, type Outputs } from '../report/outputs.js'
 import { renderSummary, type SummaryData } from '../report/summary.js'
+import { StateKey } from '../state-keys.js'
 import type { Finding, Mode, Status } from '../types.js'
 
 export class StepReport {
   readonly outputs: Outputs = emptyOutputs()
   readonly summary: SummaryData = { mode: 'setup', authMethod: '', authReason: '', registrySource: '', status: 'error', findings: [] }
 
+  /** What the post step's diagnosis will need (mode setup only); saved in state by finish. */
+  private diagnosis: DiagnosisContext | undefined
+
   constructor(private readonly runner: ActionRunner) {}
+
+  /** From here on, what the step learns is also kept for the post step's diagnosis of a failed publish. */
+  startDiagnosis(logsDir: string, startedAt: number, target: Target): void {
+    this.diagnosis = {
+      startedAt,
+      logsDir,
+      registry: target.registry.href,
+      isPublicRegistry: target.isPublicRegistry || target.profile.kind === 'npm',
+      authMethod: '',
+      tokenEnv: target.settings.tokenEnv,
+      preflight: null,
+      claims: null,
+      token: null,
+      npmVersion: null,
+    }
+  }
 
   set<K extends OutputName>(name: K, value: Outputs[K]): void {
     this.outputs[name] = value
@@ -43,6 +65,7 @@ export class StepReport {
     this.set('auth-method', auth.method)
     this.summary.authMethod = auth.method
     this.summary.authReason = auth.reason
+    if (this.diagnosis) this.diagnosis.authMethod = auth.method
     this.runner.info(`Authentication: ${auth.method} (${auth.reason})`)
     this.add(...auth.findings)
   }
@@ -50,6 +73,10 @@ export class StepReport {
   recordToken(report: TokenReport): void {
     this.runner.info(`User: ${report.username}; token kind: ${report.tokenType}; expiry: ${report.expiresAt?.toISOString() ?? 'unknown'}`)
     Object.assign(this.outputs, tokenOutputs(report))
+    if (this.diagnosis) {
+      const { readonly, bypass2fa } = report.details ?? {}
+      this.diagnosis.token = { kind: report.tokenType, expiresAt: report.expiresAt?.toISOString() ?? '', readonly, bypass2fa }
+    }
     Object.assign(this.summary, {
       username: report.username,
       tokenKind: describeKind(report),
@@ -60,10 +87,18 @@ export class StepReport {
     } satisfies Partial<SummaryData>)
   }
 
+  /** The OIDC pre-flight's facts the diagnosis needs: which packages were exchanged, the claims, npm's version. */
+  recordPreflight(preflight: Array<{ name: string; ok: boolean; status: number }>, claims: IdTokenClaims, npmVersion: string | undefined): void {
+    if (!this.diagnosis) return
+    const { repository, workflowRef, environment, repositoryVisibility } = claims
+    Object.assign(this.diagnosis, { preflight, claims: { repository, workflowRef, environment, repositoryVisibility }, npmVersion: npmVersion ?? null })
+  }
+
   /** Writes the outputs and the job summary. An error status fails the step (its findings are annotated already). */
   async finish(status: Status): Promise<void> {
     this.set('status', status)
     this.summary.status = status
+    if (this.diagnosis) this.runner.saveState(StateKey.Diagnosis, encodeContext(this.diagnosis))
     for (const name of OUTPUT_NAMES) this.runner.setOutput(name, outputText(this.outputs[name]))
     if (status === 'error' && !this.summary.failure) this.runner.fail()
     if (!this.runner.hasSummary()) return

@@ -13,6 +13,8 @@ export interface ParsedArgs {
   command: string
   /** Values by action input name (`--warn-days 3` → `warn-days: '3'`). */
   inputs: Record<string, string>
+  /** Arguments that are not flags (`explain LOG…`). */
+  positionals: string[]
   json: boolean
   help: boolean
 }
@@ -21,6 +23,7 @@ export interface ParsedArgs {
 export function parseArgs(argv: readonly string[], flags: Readonly<Record<string, string>>): ParsedArgs {
   const [command = '', ...rest] = argv
   const inputs: Record<string, string> = {}
+  const positionals: string[] = []
   let json = false
   let help = command === '-h' || command === '--help'
   for (let i = 0; i < rest.length; i++) {
@@ -34,7 +37,8 @@ export function parseArgs(argv: readonly string[], flags: Readonly<Record<string
       const value = inline ?? rest[++i]
       if (value === undefined) throw new UsageError(`${flag} needs a value.`)
       inputs[flags[flag]] = value
-    } else throw new UsageError(`Unknown option ${JSON.stringify(arg)}.`)
+    } else if (!arg.startsWith('-')) positionals.push(arg)
+    else throw new UsageError(`Unknown option ${JSON.stringify(arg)}.`)
   }
-  return { command, inputs, json, help }
+  return { command, inputs, positionals, json, help }
 }

@@ -5,30 +5,51 @@
  */
 import { EXIT_CODE } from '../check/grade.js'
 import { describeError } from '../errors.js'
-import { parseArgs, type ParsedArgs } from './args.js'
+import { parseArgs, UsageError, type ParsedArgs } from './args.js'
 import { CHECK_FLAGS, CHECK_USAGE, runCheck } from './commands/check.js'
+import { EXPLAIN_FLAGS, EXPLAIN_USAGE, runExplain } from './commands/explain.js'
 import type { CliIo } from './io.js'
 
 export type { CliIo } from './io.js'
 
+interface Command {
+  flags: Readonly<Record<string, string>>
+  usage: string
+  /** Takes LOG… style arguments besides flags. */
+  positionals: boolean
+  run: (args: ParsedArgs, io: CliIo) => Promise<number>
+}
+
+const COMMANDS: Record<string, Command> = {
+  check: { flags: CHECK_FLAGS, usage: CHECK_USAGE, positionals: false, run: runCheck },
+  explain: { flags: EXPLAIN_FLAGS, usage: EXPLAIN_USAGE, positionals: true, run: runExplain },
+}
+
+const USAGE = `${CHECK_USAGE}
+
+Other commands:
+  explain [LOG…]        why npm commands failed, from npm's debug logs (setup-npm-auth explain --help)`
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const command = Object.hasOwn(COMMANDS, argv[0] ?? '') ? COMMANDS[argv[0]] : undefined
   let args: ParsedArgs
   try {
-    args = parseArgs(argv, CHECK_FLAGS)
+    args = parseArgs(argv, command?.flags ?? CHECK_FLAGS)
+    if (command && !command.positionals && args.positionals.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(args.positionals[0])}.`)
   } catch (error) {
-    io.err(`${describeError(error)}\n\n${CHECK_USAGE}\n`)
+    io.err(`${describeError(error)}\n\n${command?.usage ?? USAGE}\n`)
     return EXIT_CODE.error
   }
   if (args.help) {
-    io.out(`${CHECK_USAGE}\n`)
+    io.out(`${command?.usage ?? USAGE}\n`)
     return EXIT_CODE.ok
   }
-  if (args.command !== 'check') {
-    io.err(`Unknown command ${JSON.stringify(args.command)}.\n\n${CHECK_USAGE}\n`)
+  if (!command) {
+    io.err(`Unknown command ${JSON.stringify(args.command)}.\n\n${USAGE}\n`)
     return EXIT_CODE.error
   }
   try {
-    return await runCheck(args, io)
+    return await command.run(args, io)
   } catch (error) {
     io.err(`error: ${describeError(error)}\n`)
     return EXIT_CODE.error

@@ -11,7 +11,7 @@ import { fileMode, readExisting, writeFileAtomic } from './safe-file.js'
 import type { PackageManager } from '../types.js'
 import { azureCredentialKeys, azurePassword, azureUsername, registryProfile, type RegistryProfile } from '../registry/kind.js'
 import type { Runner } from '../ports/runner.js'
-import { StateKey } from './state-keys.js'
+import { StateKey } from '../state-keys.js'
 import { mergeYarnrc, yarnrcNeedsParser, yarnrcPath, YarnrcError, type YamlParse } from './yarnrc.js'
 
 export interface NpmrcSetup {

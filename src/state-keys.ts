@@ -1,4 +1,4 @@
-/** Every key the main step saves for the post step, named in one place. */
+/** Every key the main step saves for the post step, named in one place (the config files' and the diagnosis'). */
 export const StateKey = {
   /** Path of the .npmrc written or merged into. */
   NpmrcPath: 'npmrc-path',
@@ -12,4 +12,6 @@ export const StateKey = {
   YarnrcCreated: 'yarnrc-created',
   /** Octal mode of a .yarnrc.yml merged into. */
   YarnrcMode: 'yarnrc-mode',
+  /** What the main step learned that explains a failed npm command later (diagnose/context.ts, JSON). */
+  Diagnosis: 'diagnosis',
 } as const

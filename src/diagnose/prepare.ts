@@ -1,0 +1,23 @@
+/**
+ * Main step, mode setup: make sure every later npm command of the job writes its debug log where the post
+ * step will look. The job's own NPM_CONFIG_LOGS_DIR is kept; else a folder of ours under RUNNER_TEMP is
+ * exported (npm keeps writing its normal output; only where its debug log goes changes).
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { npmEnvConfig } from '../registry/npm-config.js'
+
+export interface LogsDirChoice {
+  dir: string
+  /** The folder is ours and must be exported as NPM_CONFIG_LOGS_DIR. */
+  export: boolean
+}
+
+export function chooseLogsDir(env: NodeJS.ProcessEnv): LogsDirChoice {
+  const configured = npmEnvConfig(env, 'logs-dir')
+  if (configured) return { dir: configured, export: false }
+  const base = env.RUNNER_TEMP || tmpdir()
+  mkdirSync(base, { recursive: true })
+  return { dir: mkdtempSync(join(base, 'setup-npm-auth-npm-logs-')), export: true }
+}
