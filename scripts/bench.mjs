@@ -1,23 +1,36 @@
 // npm run bench — the token path's cost against what users do by hand, on loopback registries.
 //
-// (a) the built action's token path (whoami + token list + .npmrc + outputs), run as the runner runs it;
+// (a) the built action's token path (whoami + token list + .npmrc + outputs), run as the runner runs it
+//     (test-support/run-action.ts);
 // (b) `npm whoami && npm token list --json` on the same registry (what a hand-written check does);
 // (c) `node -e 0`, the floor.
 // Runs alternate (a, b, c, a, b, c, …) so machine noise hits all three alike; we report medians,
 // min–max, the ratio a/b and the difference a−c, peak RSS of (a), and the bundle size. Results go
 // to stdout and docs/BENCHMARKS.md. Set BENCH_RUNS to change the number of rounds (default 15).
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+// `npm run bench -- --smoke` (or BENCH_SMOKE=1; CI runs it): one round of everything and the smaller
+// workspaces only, to prove the bench still runs; docs/BENCHMARKS.md is left as it is.
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { modernNode, repoRoot, runProcess, sanitizedEnv } from '../test-support/process.ts'
-import { startVerdaccio } from '../test-support/verdaccio.ts'
+import { distStaleness } from '../test-support/dist-guard.ts'
 import { startFakeNpmjs } from '../test-support/fake-npmjs.ts'
+import { runNpm, writeFixturePackage } from '../test-support/npm-cli.ts'
 import { startIdTokenServer, trustedPublishing } from '../test-support/oidc-fakes.ts'
+import { makeOwnedTempDir, modernNode, repoRoot, runProcess } from '../test-support/process.ts'
+import { cleanupRunDirs, runAction } from '../test-support/run-action.ts'
+import { startVerdaccio } from '../test-support/verdaccio.ts'
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 15)
+const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1'
+const RUNS = Number(process.env.BENCH_RUNS ?? (SMOKE ? 1 : 15))
+const SCALE_SIZES = SMOKE ? [1, 10] : [1, 10, 50]
+const SCALE_RUNS = SMOKE ? 1 : 5
+const stale = distStaleness()
+if (stale) {
+  console.error(`bench: ${stale}`)
+  process.exit(1)
+}
 const node = modernNode(24)
-const work = mkdtempSync(path.join(os.tmpdir(), 'bench-'))
+const work = makeOwnedTempDir('bench-')
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -25,73 +38,29 @@ const median = (xs) => {
 }
 const fmt = (ms) => `${ms.toFixed(0)} ms`
 const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) })
-
-// Asynchronous on purpose: the fake registry lives in this process and must keep answering.
-async function timed(cmd, args, env, cwd = work) {
-  const run = await runProcess(cmd, args, { env, cwd })
-  if (run.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${run.code}):\n${run.stdout}\n${run.stderr}`)
+const succeeded = (what, run) => {
+  const code = run.exitCode ?? run.code
+  if (code !== 0) throw new Error(`${what} failed (exit ${code}):\n${run.stdout}\n${run.stderr}`)
   return run
 }
 
-/** One run of the action's main step with fresh runner files, as the runner starts it. */
-async function actionRun(registryUrl, token, extraEnv = {}) {
-  const dir = mkdtempSync(path.join(work, 'run-'))
-  const files = Object.fromEntries(['output', 'env', 'state', 'summary'].map((f) => [f, path.join(dir, f)]))
-  for (const f of Object.values(files)) writeFileSync(f, '')
-  const env = sanitizedEnv({
-    HOME: dir,
-    RUNNER_TEMP: dir,
-    GITHUB_ACTIONS: 'true',
-    RUNNER_ENVIRONMENT: 'github-hosted',
-    GITHUB_OUTPUT: files.output,
-    GITHUB_ENV: files.env,
-    GITHUB_STATE: files.state,
-    GITHUB_STEP_SUMMARY: files.summary,
-    'INPUT_TOKEN': token,
-    'INPUT_REGISTRY-URL': registryUrl,
-    'INPUT_AUTH': 'token',
-    'INPUT_MODE': 'setup',
-    'INPUT_WARN-DAYS': '14',
-    'INPUT_FAIL-DAYS': '0',
-    'INPUT_TOKEN-ENV': 'NODE_AUTH_TOKEN',
-    'INPUT_EXPORT-TOKEN': 'true',
-    'INPUT_WORKING-DIRECTORY': dir,
-    ...extraEnv,
-  })
-  const run = await timed(node, [path.join(repoRoot, 'dist/index.js')], env, dir)
-  rmSync(dir, { recursive: true, force: true })
-  return run.ms
+// Everything is asynchronous on purpose: the fake registries live in this process and must keep answering.
+
+/** One run of the action's main step with fresh runner dirs and files, as the runner starts it. */
+async function actionRun(registryUrl, token, { inputs = {}, env = {}, spy = false } = {}) {
+  const run = await runAction({ inputs: { token, 'registry-url': registryUrl, auth: 'token', ...inputs }, env, spy })
+  cleanupRunDirs(run.dirs)
+  return succeeded('the action', run)
 }
 
 /** What users do by hand: two npm invocations with the token in a userconfig. */
 async function npmPair(registryUrl, token) {
   const userconfig = path.join(work, `npmrc-${new URL(registryUrl).port}`)
   writeFileSync(userconfig, `//${new URL(registryUrl).host}/:_authToken=${token}\nregistry=${registryUrl}\n`, { mode: 0o600 })
-  const env = sanitizedEnv({ HOME: work, NPM_CONFIG_USERCONFIG: userconfig, NPM_CONFIG_UPDATE_NOTIFIER: 'false' })
-  const a = await timed('npm', ['whoami'], env)
-  const b = await timed('npm', ['token', 'list', '--json'], env)
-  return a.ms + b.ms
-}
-
-async function peakRssKb(registryUrl, token) {
-  const dir = mkdtempSync(path.join(work, 'rss-'))
-  const files = ['output', 'env', 'state', 'summary'].map((f) => path.join(dir, f))
-  files.forEach((f) => writeFileSync(f, ''))
-  const env = sanitizedEnv({
-    HOME: dir,
-    RUNNER_TEMP: dir,
-    GITHUB_OUTPUT: files[0],
-    GITHUB_ENV: files[1],
-    GITHUB_STATE: files[2],
-    GITHUB_STEP_SUMMARY: files[3],
-    INPUT_TOKEN: token,
-    'INPUT_REGISTRY-URL': registryUrl,
-    'INPUT_TOKEN-ENV': 'NODE_AUTH_TOKEN',
-  })
-  const r = await timed('/usr/bin/time', ['-f', '%M', node, path.join(repoRoot, 'dist/index.js')], env, dir)
-  rmSync(dir, { recursive: true, force: true })
-  const kb = Number(r.stderr.trim().split('\n').pop())
-  return Number.isFinite(kb) ? kb : undefined
+  const env = { HOME: work, NPM_CONFIG_USERCONFIG: userconfig, NPM_CONFIG_UPDATE_NOTIFIER: 'false' }
+  const whoami = succeeded('npm whoami', await runNpm(['whoami'], { cwd: work, env }))
+  const list = succeeded('npm token list', await runNpm(['token', 'list', '--json'], { cwd: work, env }))
+  return whoami.ms + list.ms
 }
 
 function bundleSizes() {
@@ -112,11 +81,12 @@ async function benchRegistry(label, registryUrl, token) {
   await actionRun(registryUrl, token)
   await npmPair(registryUrl, token)
   for (let i = 0; i < RUNS; i++) {
-    a.push(await actionRun(registryUrl, token))
+    a.push((await actionRun(registryUrl, token)).ms)
     b.push(await npmPair(registryUrl, token))
-    c.push((await timed(node, ['-e', '0'], sanitizedEnv())).ms)
+    c.push(succeeded('node -e 0', await runProcess(node, ['-e', '0'])).ms)
   }
-  return { label, a: stats(a), b: stats(b), c: stats(c), rssKb: await peakRssKb(registryUrl, token) }
+  const rssKb = (await actionRun(registryUrl, token, { spy: true })).spy.maxRssKiB
+  return { label, a: stats(a), b: stats(b), c: stats(c), rssKb }
 }
 
 const fake = await startFakeNpmjs({ pageSize: 100 })
@@ -137,8 +107,8 @@ try {
   const fast = []
   for (let i = 0; i < Math.min(RUNS, 7); i++) {
     fake.fault(/-\/(whoami|npm\/v1\/tokens)/, { delayMs: DELAY }, { delayMs: DELAY })
-    slow.push(await actionRun(fake.url, token))
-    fast.push(await actionRun(fake.url, token))
+    slow.push((await actionRun(fake.url, token)).ms)
+    fast.push((await actionRun(fake.url, token)).ms)
   }
   latency = { delay: DELAY, slow: median(slow), fast: median(fast) }
 } finally {
@@ -154,32 +124,21 @@ const scale = []
   const tp = trustedPublishing(idp)
   const reg = await startFakeNpmjs({ hook: tp.hook })
   tp.attach(reg)
+  const repository = { type: 'git', url: 'git+https://github.com/octo-org/octo-repo.git' }
   try {
-    for (const n of [1, 10, 50]) {
-      const ws = mkdtempSync(path.join(work, `ws${n}-`))
-      const names = Array.from({ length: n }, (_, i) => `bench-pkg-${n}-${i}`)
-      writeFileSync(path.join(ws, 'package.json'), JSON.stringify({ name: `bench-root-${n}`, private: true, workspaces: ['packages/*'] }))
-      for (const name of names) {
-        mkdirSync(path.join(ws, 'packages', name), { recursive: true })
-        writeFileSync(
-          path.join(ws, 'packages', name, 'package.json'),
-          JSON.stringify({ name, version: '1.0.0', repository: { type: 'git', url: 'git+https://github.com/octo-org/octo-repo.git' } }),
-        )
+    for (const n of SCALE_SIZES) {
+      const ws = writeFixturePackage(path.join(work, `ws${n}`), `bench-root-${n}`, '0.0.0', { private: true, workspaces: ['packages/*'] })
+      for (let i = 0; i < n; i++) {
+        const name = `bench-pkg-${n}-${i}`
+        writeFixturePackage(path.join(ws, 'packages', name), name, '1.0.0', { repository })
         await tp.seedPackage(name)
         tp.publishers.set(name, { repository: 'octo-org/octo-repo', workflowFile: 'publish.yml' })
       }
       const times = []
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < SCALE_RUNS; i++) {
         reg.fault(/oidc\/token\/exchange/, ...Array.from({ length: n }, () => ({ delayMs: 50 })))
-        times.push(
-          await actionRun(reg.url, '', {
-            INPUT_AUTH: 'oidc',
-            INPUT_TOKEN: '',
-            'INPUT_WORKING-DIRECTORY': ws,
-            GITHUB_REPOSITORY: 'octo-org/octo-repo',
-            ...idp.env(),
-          }),
-        )
+        const run = await actionRun(reg.url, '', { inputs: { auth: 'oidc', 'working-directory': ws }, env: idp.env() })
+        times.push(run.ms)
       }
       scale.push({ n, ms: median(times) })
     }
@@ -190,8 +149,8 @@ const scale = []
 }
 
 const sizes = bundleSizes()
-const npmVersion = spawnSync('npm', ['--version'], { encoding: 'utf8', env: sanitizedEnv() }).stdout.trim()
-const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()
+const npmVersion = (await runNpm(['--version'])).stdout.trim()
+const nodeVersion = (await runProcess(node, ['--version'])).stdout.trim()
 const lines = [
   '# Benchmarks',
   '',
@@ -214,7 +173,7 @@ lines.push(
   `Concurrency: with ${latency.delay} ms added to every whoami and token-list answer, the action took ${fmt(latency.slow)} against ` +
     `${fmt(latency.fast)} without (+${fmt(latency.slow - latency.fast)}: ${((latency.slow - latency.fast) / latency.delay).toFixed(2)} round trips).`,
   '',
-  'OIDC pre-flight against workspace size (every exchange answer delayed 50 ms; median of 5):',
+  `OIDC pre-flight against workspace size (every exchange answer delayed 50 ms; median of ${SCALE_RUNS}):`,
   '',
   '| packages | time | per package |',
   '|---|---|---|',
@@ -229,6 +188,6 @@ lines.push(
 )
 const text = lines.join('\n')
 console.log(text)
-mkdirSync(path.join(repoRoot, 'docs'), { recursive: true })
-writeFileSync(path.join(repoRoot, 'docs', 'BENCHMARKS.md'), text)
 rmSync(work, { recursive: true, force: true })
+if (SMOKE) console.log('(smoke run: docs/BENCHMARKS.md left as it is)')
+else writeFileSync(path.join(repoRoot, 'docs', 'BENCHMARKS.md'), text)
