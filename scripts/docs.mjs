@@ -15,13 +15,11 @@ const code = (text) => (text === '' ? "`''`" : `\`${text.replace(/`/g, "'")}\``)
 const inputs = [
   '| input | default | description |',
   '|---|---|---|',
-  ...action.inputs.map(({ name, default: def, description, required }) => `| \`${name}\` | ${code(cell(def ?? ''))} | ${cell(description)}${required ? ' **Required.**' : ''} |`),
+  ...action.inputs.map(
+    ({ name, default: def, description, required }) => `| \`${name}\` | ${code(cell(def ?? ''))} | ${cell(description)}${required ? ' **Required.**' : ''} |`,
+  ),
 ].join('\n')
-const outputs = [
-  '| output | description |',
-  '|---|---|',
-  ...action.outputs.map(({ name, description }) => `| \`${name}\` | ${cell(description)} |`),
-].join('\n')
+const outputs = ['| output | description |', '|---|---|', ...action.outputs.map(({ name, description }) => `| \`${name}\` | ${cell(description)} |`)].join('\n')
 
 function fill(text, section, table) {
   const pattern = new RegExp(`(<!-- ${section}:start[^>]*-->)[\\s\\S]*?(<!-- ${section}:end -->)`)

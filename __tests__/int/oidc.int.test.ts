@@ -11,7 +11,14 @@ import { cleanupRunDirs, runAction, type Annotation, type RunActionOptions, type
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeNpmjs, sha512Hex, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 import { runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
-import { NOT_FOUND_MESSAGE, startIdTokenServer, trustedPublishing, type IdTokenServer, type TrustedPublisher, type TrustedPublishing } from '../../test-support/oidc-fakes.ts'
+import {
+  NOT_FOUND_MESSAGE,
+  startIdTokenServer,
+  trustedPublishing,
+  type IdTokenServer,
+  type TrustedPublisher,
+  type TrustedPublishing,
+} from '../../test-support/oidc-fakes.ts'
 
 const REPO = 'octo-org/octo-repo'
 const REPO_URL = `git+https://github.com/${REPO}.git`
