@@ -9,9 +9,10 @@
 // to stdout and docs/BENCHMARKS.md. Set BENCH_RUNS to change the number of rounds (default 15).
 // `npm run bench -- --smoke` (or BENCH_SMOKE=1; CI runs it): one round of everything and the smaller
 // workspaces only, to prove the bench still runs; docs/BENCHMARKS.md is left as it is.
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { distStaleness } from '../test-support/dist-guard.ts'
 import { startFakeNpmjs } from '../test-support/fake-npmjs.ts'
 import { runNpm, writeFixturePackage } from '../test-support/npm-cli.ts'
@@ -148,6 +149,66 @@ const scale = []
   }
 }
 
+// Diagnosis: the post step's scan of npm's debug logs. A folder of many npm runs (mostly verbose noise,
+// one failed publish among them) read by the bundled CLI's `explain`, against `node -e 0` as the floor:
+// the difference is the scan. Peak RSS from the process itself (a preload reports maxRSS at exit).
+const diagnosis = {}
+{
+  const dir = path.join(work, 'npm-logs')
+  mkdirSync(dir)
+  const targetBytes = (SMOKE ? 5 : 50) * 1024 * 1024
+  const noise = Array.from({ length: 2000 }, (_, i) => `silly placeDep ROOT pkg-${i}@1.0.0 OK for: root@1.0.0 want: ^1.0.0 ${'x'.repeat(60)}`)
+  let written = 0
+  for (let f = 0; written < targetBytes; f++) {
+    const failedRun = f === 3
+    const body = [
+      'verbose cli /usr/bin/node /usr/bin/npm',
+      'info using npm@11.19.1',
+      `verbose title npm ${failedRun ? 'publish' : 'install'}`,
+      ...noise,
+      ...(failedRun ? ['http fetch PUT 401 http://127.0.0.1:9/pkg 2ms', 'verbose pkgid pkg@1.0.0', 'error code E401', 'error 401 Unauthorized'] : []),
+      `verbose exit ${failedRun ? 1 : 0}`,
+    ]
+    const text = body.map((l, i) => `${i} ${l}`).join('\n') + '\n'
+    const file = path.join(dir, `2026-11-30T10_00_${String(f).padStart(2, '0')}_000Z-debug-0.log`)
+    writeFileSync(file, text)
+    utimesSync(file, new Date(Date.now() - 60_000 + f), new Date(Date.now() - 60_000 + f))
+    written += Buffer.byteLength(text)
+  }
+  const rssPreload = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss='+process.resourceUsage().maxRSS+'\\n'))`
+  const rssOf = (run) => Number(/maxrss=(\d+)/.exec(run.stderr)?.[1] ?? NaN)
+  const scan = []
+  const floor = []
+  const rss = []
+  const floorRss = []
+  for (let i = 0; i < Math.max(RUNS, 3); i++) {
+    const started = performance.now()
+    const run = await runProcess(node, [
+      '--import',
+      rssPreload,
+      path.join(repoRoot, 'dist', 'cli', 'index.js'),
+      'explain',
+      '--logs-dir',
+      dir,
+      '--last',
+      '1000',
+      '--json',
+    ])
+    scan.push(performance.now() - started)
+    if (run.code !== 2 || !run.stdout.includes('token-rejected')) throw new Error(`explain did not find the failed run:\n${run.stdout}\n${run.stderr}`)
+    rss.push(rssOf(run))
+    const f0 = performance.now()
+    const empty = await runProcess(node, ['--import', rssPreload, '-e', '0'])
+    floor.push(performance.now() - f0)
+    floorRss.push(rssOf(empty))
+  }
+  diagnosis.mb = written / 1024 / 1024
+  diagnosis.files = readdirSync(dir).length
+  diagnosis.scanMs = median(scan) - median(floor)
+  diagnosis.extraRssMb = (median(rss) - median(floorRss)) / 1024
+  rmSync(dir, { recursive: true, force: true })
+}
+
 const sizes = bundleSizes()
 const npmVersion = (await runNpm(['--version'])).stdout.trim()
 const nodeVersion = (await runProcess(node, ['--version'])).stdout.trim()
@@ -178,6 +239,9 @@ lines.push(
   '| packages | time | per package |',
   '|---|---|---|',
   ...scale.map(({ n, ms }) => `| ${n} | ${fmt(ms)} | ${fmt(ms / n)} |`),
+  '',
+  `Failed-publish diagnosis: \`explain\` over ${diagnosis.files} npm debug logs (${diagnosis.mb.toFixed(0)} MB, one failed publish) took ` +
+    `${fmt(diagnosis.scanMs)} more than \`node -e 0\` and ${diagnosis.extraRssMb.toFixed(0)} MiB more peak RSS (median of ${Math.max(RUNS, 3)}; target ≤ 300 ms, ≤ 64 MiB).`,
   '',
   'Targets (issue "Speed"): a / b ≤ 0.15; a − c ≤ 60 ms; one round trip of latency; main bundle ≤ 1.5 MB.',
   '',
