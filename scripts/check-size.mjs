@@ -25,7 +25,10 @@ for (const file of files) {
 // appears from two different install paths (two copies of one library).
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'size-'))
 try {
-  execFileSync('npx', ['ncc', 'build', 'src/action/main.ts', '-o', tmp, '--minify', '--quiet', '--stats-out', path.join(tmp, 'stats.json')], { cwd: root, stdio: 'inherit' })
+  execFileSync('npx', ['ncc', 'build', 'src/action/main.ts', '-o', tmp, '--minify', '--quiet', '--stats-out', path.join(tmp, 'stats.json')], {
+    cwd: root,
+    stdio: 'inherit',
+  })
   const stats = JSON.parse(readFileSync(path.join(tmp, 'stats.json'), 'utf8'))
   // Concatenated modules carry their members in `modules`: flatten, so every source file is seen.
   const flatten = (list) => list.flatMap((m) => [m, ...flatten(m.modules ?? [])])

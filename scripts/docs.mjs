@@ -9,7 +9,11 @@ const action = readActionYml(path.join(root, 'action.yml'))
 const readmePath = path.join(root, 'README.md')
 const readme = readFileSync(readmePath, 'utf8')
 
-const cell = (text) => String(text ?? '').trim().replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|')
+const cell = (text) =>
+  String(text ?? '')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
 const code = (text) => (text === '' ? "`''`" : `\`${text.replace(/`/g, "'")}\``)
 
 const inputs = [

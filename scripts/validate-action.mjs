@@ -29,4 +29,4 @@ if (!result.value) {
   console.error('action.yml: the parser produced no template')
   process.exit(1)
 }
-console.log('action.yml is valid for GitHub\'s action schema')
+console.log("action.yml is valid for GitHub's action schema")

@@ -3,7 +3,7 @@
 // in-memory issues (and pull requests, which GitHub returns from the same list) per repository,
 // token auth with a configurable read-only token, Link-header pagination with a small configurable
 // page size, fault injection, and a record of every request. node:http only, no framework.
-import http from 'node:http'
+import type http from 'node:http'
 import { answerFault, FaultQueue, type Fault, type FaultMatcher } from './faults.ts'
 import { listenOnLoopback, readBody } from './loopback.ts'
 
@@ -36,7 +36,7 @@ export interface GitHubRequest {
   /** Body as UTF-8 text ('' when none). */
   body: string
   /** The body parsed as JSON (undefined when empty or not JSON). */
-  json: any
+  json: unknown
   /** The HTTP status we answered with (undefined when we never answered: hang / reset). */
   status?: number
 }
@@ -82,6 +82,11 @@ interface RepoData {
 
 const DOCS = 'https://docs.github.com/rest'
 const GITHUB_HEADERS = { 'x-github-media-type': 'github.v3; format=json', 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999' }
+
+/** Label names from a request's `labels`: each a name, or an object with one (GitHub accepts both). */
+function labelNames(labels: unknown[]): string[] {
+  return labels.map((l) => (typeof l === 'string' ? l : (l as { name: string }).name))
+}
 
 export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitHub> {
   if (!opts.token) throw new Error('startFakeGitHub: token is required')
@@ -217,10 +222,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     const writing = method !== 'GET' && method !== 'HEAD'
     if (writing && who !== 'write') return error(res, record, 403, 'Resource not accessible by integration')
     const data = repoData(fullName)
-    const payload = record.json
-    if (writing && (payload === undefined || typeof payload !== 'object' || payload === null)) {
+    const json = record.json
+    if (writing && (json === undefined || typeof json !== 'object' || json === null)) {
       return error(res, record, 400, 'Problems parsing JSON')
     }
+    // Only writes read the payload, and for those it is a non-null object (checked just above).
+    const payload = (json ?? {}) as Record<string, unknown>
 
     if (number === undefined) {
       if (method === 'GET') return list(res, record, fullName, parsed.searchParams)
@@ -228,7 +235,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         if (typeof payload.title !== 'string' || payload.title === '') {
           return error(res, record, 422, 'Validation Failed', { errors: [{ resource: 'Issue', code: 'missing_field', field: 'title' }] })
         }
-        const labels = Array.isArray(payload.labels) ? payload.labels.map((l: unknown) => (typeof l === 'string' ? l : (l as { name: string }).name)) : []
+        const labels = Array.isArray(payload.labels) ? labelNames(payload.labels) : []
         // Labels that do not exist yet are created with the issue (GitHub does this for writers).
         const issue = seed(fullName, { title: payload.title, body: typeof payload.body === 'string' ? payload.body : null, labels })
         return send(res, record, 201, issueJson(fullName, issue), { location: `${origin}/repos/${fullName}/issues/${issue.number}` })
@@ -259,9 +266,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         }
         issue.title = payload.title
       }
-      if ('body' in payload) issue.body = payload.body
+      if ('body' in payload) issue.body = payload.body as FakeIssue['body'] // stored as sent, unchecked
       if ('labels' in payload && Array.isArray(payload.labels)) {
-        issue.labels = payload.labels.map((l: unknown) => (typeof l === 'string' ? l : (l as { name: string }).name))
+        issue.labels = labelNames(payload.labels)
         for (const label of issue.labels) data.labels.add(label)
       }
       if ('state' in payload) {
@@ -270,7 +277,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         }
         if (payload.state === 'closed' && issue.state !== 'closed') {
           issue.state = 'closed'
-          issue.state_reason = payload.state_reason ?? 'completed'
+          issue.state_reason = (payload.state_reason as FakeIssue['state_reason'] | undefined) ?? 'completed' // as sent, unchecked
           issue.closed_at = stamp()
         } else if (payload.state === 'open' && issue.state !== 'open') {
           issue.state = 'open'

@@ -8,8 +8,8 @@ export interface Loopback {
   port: number
   /** `http://127.0.0.1:PORT` (no trailing slash). */
   origin: string
-  /** Closes the server and destroys every socket; idempotent. */
-  stop(): Promise<void>
+  /** Closes the server and destroys every socket; idempotent. A property, so it may be passed on unbound. */
+  stop: () => Promise<void>
 }
 
 export async function listenOnLoopback(listener: http.RequestListener, onStop?: () => void): Promise<Loopback> {
@@ -31,7 +31,7 @@ export async function listenOnLoopback(listener: http.RequestListener, onStop?: 
     server,
     port,
     origin: `http://127.0.0.1:${port}`,
-    stop() {
+    stop: () => {
       stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve())
         for (const socket of sockets) socket.destroy()

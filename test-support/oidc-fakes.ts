@@ -23,8 +23,9 @@ export interface GitHubClaims {
   job_workflow_ref: string
   environment?: string
   ref: string
-  runner_environment: 'github-hosted' | 'self-hosted' | string
-  repository_visibility: 'public' | 'private' | 'internal' | string
+  // `string & {}` keeps the known values as editor suggestions while any other string is allowed.
+  runner_environment: 'github-hosted' | 'self-hosted' | (string & {})
+  repository_visibility: 'public' | 'private' | 'internal' | (string & {})
   /** Anything else to put in the payload. */
   extra?: Record<string, unknown>
 }
@@ -92,7 +93,10 @@ const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).to
 
 export async function startIdTokenServer(opts: IdTokenServerOptions = {}): Promise<IdTokenServer> {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const kid = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16)
+  const kid = createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16)
   const initialClaims: GitHubClaims = { ...DEFAULT_CLAIMS, ...opts.claims }
   const requestToken = `idreq_${randomBytes(24).toString('hex')}`
   const requests: IdTokenRequest[] = []
@@ -196,8 +200,9 @@ export function verifyJwt(
   let header: Record<string, unknown>
   let payload: Record<string, unknown>
   try {
-    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'))
-    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
+    // Taken as objects without a check, as before: a JWT's header and payload are JSON objects.
+    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as Record<string, unknown>
+    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>
   } catch {
     return { ok: false, reason: 'undecodable JWT' }
   }
@@ -268,7 +273,7 @@ export const NOT_FOUND_MESSAGE = 'OIDC token exchange error - package not found'
 
 /** `owner/repo/.github/workflows/publish.yml@refs/heads/main` → `publish.yml` */
 const workflowFileOf = (ref: unknown): string | undefined =>
-  typeof ref === 'string' ? /\.github\/workflows\/([^/@]+)@/.exec(ref)?.[1] ?? /\.github\/workflows\/([^/@]+)$/.exec(ref)?.[1] : undefined
+  typeof ref === 'string' ? (/\.github\/workflows\/([^/@]+)@/.exec(ref)?.[1] ?? /\.github\/workflows\/([^/@]+)$/.exec(ref)?.[1]) : undefined
 
 export function trustedPublishing(idp: IdTokenServer, opts: TrustedPublishingOptions = {}): TrustedPublishing {
   let fake: FakeNpmjs | undefined
@@ -390,7 +395,9 @@ export function trustedPublishing(idp: IdTokenServer, opts: TrustedPublishingOpt
         name,
         'dist-tags': { latest: version },
         versions: { [version]: { _id: `${name}@${version}`, name, version, description: 'seed', dist: {} } },
-        _attachments: { [`${unscoped}-${version}.tgz`]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length } },
+        _attachments: {
+          [`${unscoped}-${version}.tgz`]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length },
+        },
       }
       const response = await fetch(`${fake.url}${name.replace('/', '%2f')}`, {
         method: 'PUT',

@@ -128,7 +128,8 @@ function expectNothingInjected(result: RunActionResult, input: string, value: st
       .split(/\r?\n/)
       .filter((l) => l.trim() !== '' && !l.startsWith('#'))
     expect(live.length).toBeLessThanOrEqual(2)
-    for (const line of live) expect(line).toMatch(/^(\/\/127\.0\.0\.1:\d+\/:_authToken=\$\{[A-Za-z_][A-Za-z0-9_]*\}|(@[a-z0-9][a-z0-9._~-]*:)?registry=http:\/\/127\.0\.0\.1:\d+\/)$/)
+    for (const line of live)
+      expect(line).toMatch(/^(\/\/127\.0\.0\.1:\d+\/:_authToken=\$\{[A-Za-z_][A-Za-z0-9_]*\}|(@[a-z0-9][a-z0-9._~-]*:)?registry=http:\/\/127\.0\.0\.1:\d+\/)$/)
   }
   if (input !== 'token') assertNoSecretLeak(result, [TOKEN], result.env.NODE_AUTH_TOKEN ? { tokenEnv: 'NODE_AUTH_TOKEN' } : {})
 }
@@ -143,7 +144,11 @@ describe('bad input through the built action: nothing injected, for every input'
   it('a registry-url carrying user:pass@ is refused and the credentials appear nowhere (log, summary, files)', async () => {
     const password = `pw-${Math.random().toString(36).slice(2, 14)}`
     const user = `npm_user${Math.random().toString(36).slice(2, 10)}`
-    for (const value of [`http://${user}:${password}@127.0.0.1:${registry.port}/`, `https://${user}:${password}@registry.example.test/npm/`, `https://${user}:${password}@reg istry/`]) {
+    for (const value of [
+      `http://${user}:${password}@127.0.0.1:${registry.port}/`,
+      `https://${user}:${password}@registry.example.test/npm/`,
+      `https://${user}:${password}@reg istry/`,
+    ]) {
       const result = await run({ 'registry-url': value })
       expect(result.exitCode).toBe(1)
       expect(result.annotations.find((a) => a.level === 'error')?.message).toMatch(/Input 'registry-url': .*credentials|Input 'registry-url': .*not a URL/)

@@ -95,7 +95,11 @@ function assertGitHubClean(gh: FakeGitHub): void {
 
 const host = (reg: FakeNpmjs) => `127.0.0.1:${reg.port}`
 const markerOf = (reg: FakeNpmjs) => `<!-- setup-npm-auth registry=${reg.url} -->`
-const errorOf = (r: RunActionResult) => r.annotations.filter((a) => a.level === 'error').map((a) => a.message).join('\n')
+const errorOf = (r: RunActionResult) =>
+  r.annotations
+    .filter((a) => a.level === 'error')
+    .map((a) => a.message)
+    .join('\n')
 /** Requests of one run: everything the fake received from index `from` on. */
 const since = (gh: FakeGitHub, from: number) => gh.requests.slice(from)
 const writesSince = (gh: FakeGitHub, from: number) => since(gh, from).filter((r) => r.method !== 'GET')
@@ -285,9 +289,17 @@ describe('check mode with open-issue: the issue lifecycle', () => {
     const gh = await newGitHub(2)
     const marker = markerOf(registry)
     // GitHub lists newest first; with 2 per page the oldest copy is on the last page.
-    const oldest = gh.seed(REPO, { title: 'npm token needs attention (old)', body: `${marker}\n<!-- setup-npm-auth severity=warning -->\nold`, labels: ['npm-token'] })
+    const oldest = gh.seed(REPO, {
+      title: 'npm token needs attention (old)',
+      body: `${marker}\n<!-- setup-npm-auth severity=warning -->\nold`,
+      labels: ['npm-token'],
+    })
     const pr = gh.seed(REPO, { title: 'Bump deps', body: `${marker}\nquoted in a PR`, labels: ['npm-token'], pullRequest: true })
-    const foreign = gh.seed(REPO, { title: 'npm token for 127.0.0.1:1 expires in 2 days', body: '<!-- setup-npm-auth registry=http://127.0.0.1:1/ -->', labels: ['npm-token'] })
+    const foreign = gh.seed(REPO, {
+      title: 'npm token for 127.0.0.1:1 expires in 2 days',
+      body: '<!-- setup-npm-auth registry=http://127.0.0.1:1/ -->',
+      labels: ['npm-token'],
+    })
     const closedOne = gh.seed(REPO, { title: 'closed long ago', body: marker, labels: ['npm-token'], state: 'closed', state_reason: 'completed' })
     const unlabelled = gh.seed(REPO, { title: 'a human copy, no label', body: marker })
     const copy = gh.seed(REPO, { title: 'npm token (copy)', body: `${marker}\n<!-- setup-npm-auth severity=warning -->`, labels: ['npm-token', 'triage'] })
@@ -344,7 +356,12 @@ describe('check mode with open-issue: GitHub refusing or failing', () => {
     expect(errorOf(result)).toContain('issues: write')
     expect(result.summary).toContain('Access token expired or revoked')
     // The npm rejection stays an error annotation even though the issue sync failed after it.
-    expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message).join('\n')).toContain('Access token expired or revoked')
+    expect(
+      result.annotations
+        .filter((a) => a.level === 'error')
+        .map((a) => a.message)
+        .join('\n'),
+    ).toContain('Access token expired or revoked')
   })
 
   it('an unknown github-token (401 on the list) fails the step too', async () => {
@@ -485,4 +502,3 @@ describe('the bundle loads Octokit lazily', () => {
     expect(main).not.toMatch(/getOctokit/)
   })
 })
-

@@ -37,7 +37,7 @@ describe('setup-npm-auth check (CLI)', () => {
     registry.addToken({ token: t, username: 'cli-soon', expiry: new Date(Date.now() + 5 * DAY + 60_000).toISOString() })
     const warn = await cli(['check', `--registry=${registry.url}`, '--json'], { NODE_AUTH_TOKEN: t })
     expect(warn.code).toBe(1)
-    const json = JSON.parse(warn.stdout)
+    const json: unknown = JSON.parse(warn.stdout)
     expect(json).toMatchObject({ status: 'warning', username: 'cli-soon', 'token-type': 'granular', 'days-left': 5, 'registry-url': registry.url })
     const fail = await cli(['check', '--registry', registry.url, '--fail-days', '7'], { NPM_TOKEN: t })
     expect(fail.code).toBe(2)

@@ -252,7 +252,11 @@ async function checkCell(cell: Cell): Promise<void> {
     const context = `\n--- stdout ---\n${result.stdout.slice(-3000)}\n--- stderr ---\n${result.stderr.slice(-2000)}`
 
     // Every cell: nothing leaked, no stack trace, the request really was made (and retried when it should).
-    assertNoSecretLeak(result, [TOKEN, GH_TOKEN, idp.requestToken, ...idp.minted, ...tp.issued], w.setup && cell.outcome !== 'fails' ? { tokenEnv: 'NODE_AUTH_TOKEN' } : {})
+    assertNoSecretLeak(
+      result,
+      [TOKEN, GH_TOKEN, idp.requestToken, ...idp.minted, ...tp.issued],
+      w.setup && cell.outcome !== 'fails' ? { tokenEnv: 'NODE_AUTH_TOKEN' } : {},
+    )
     expect(output).not.toMatch(NO_STACK)
     if (expectedTries !== undefined) expect({ tries, context }).toMatchObject({ tries: expectedTries })
     else expect(tries).toBeGreaterThanOrEqual(1)

@@ -117,8 +117,7 @@ describe('fake npmjs', () => {
     await npmjs?.stop()
   })
 
-  const whoami = (token?: string) =>
-    fetch(`${npmjs.url}-/whoami`, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  const whoami = (token?: string) => fetch(`${npmjs.url}-/whoami`, { headers: token ? { authorization: `Bearer ${token}` } : {} })
 
   test('url is origin + normalised prefix', () => {
     expect(npmjs.prefix).toBe('/artifactory/api/npm/repo/')
@@ -267,9 +266,9 @@ describe('fake npmjs', () => {
 
     test('hang never answers (client timeout fires)', async () => {
       npmjs.fault('-/whoami', { hang: true })
-      await expect(
-        fetch(`${npmjs.url}-/whoami`, { headers: { authorization: `Bearer ${GOOD}` }, signal: AbortSignal.timeout(300) }),
-      ).rejects.toThrow(/aborted|timeout/i)
+      await expect(fetch(`${npmjs.url}-/whoami`, { headers: { authorization: `Bearer ${GOOD}` }, signal: AbortSignal.timeout(300) })).rejects.toThrow(
+        /aborted|timeout/i,
+      )
     })
 
     test('reset destroys the connection', async () => {
@@ -419,7 +418,7 @@ describe('runAction (with a fixture action)', () => {
   })
 
   test('an undeclared input name throws; setFailed gives exit code 1', async () => {
-    await expect(runAction({ ...fixtureAction, inputs: { 'registry_url': 'x' } })).rejects.toThrow(/not declared/)
+    await expect(runAction({ ...fixtureAction, inputs: { registry_url: 'x' } })).rejects.toThrow(/not declared/)
     const r = await runAction({ ...fixtureAction, inputs: { mode: 'fail' } })
     expect(r.exitCode).toBe(1)
     expect(r.annotations.at(-1)).toMatchObject({ level: 'error', message: 'failed on purpose' })
@@ -438,9 +437,7 @@ describe('runAction (with a fixture action)', () => {
       d: 'v',
     })
     expect(() => parseFileCommands('x<<EOF\nno end\n')).toThrow(/no closing delimiter/)
-    const cmds = parseWorkflowCommands(
-      '::warning title=a%3Ab%2Cc,file=x.ts::100%250A%0Anext\n::stop-commands::tok\n::error::ignored\n::tok::\n::notice::back',
-    )
+    const cmds = parseWorkflowCommands('::warning title=a%3Ab%2Cc,file=x.ts::100%250A%0Anext\n::stop-commands::tok\n::error::ignored\n::tok::\n::notice::back')
     expect(cmds).toEqual([
       { command: 'warning', properties: { title: 'a:b,c', file: 'x.ts' }, data: '100%0A\nnext' },
       { command: 'notice', properties: {}, data: 'back' },

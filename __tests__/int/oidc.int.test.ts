@@ -329,7 +329,9 @@ describe('trusted publishing: pre-flight and setup', () => {
     writeFixturePackage(root, 'oidc-monorepo-root', '0.0.0', { private: true, workspaces: ['packages/*'] })
     const members = ['oidc-ws-alpha', 'oidc-ws-beta']
     for (const name of members) {
-      writeFixturePackage(join(root, 'packages', name.slice(8)), name, '1.1.0', { repository: { type: 'git', url: REPO_URL, directory: `packages/${name.slice(8)}` } })
+      writeFixturePackage(join(root, 'packages', name.slice(8)), name, '1.1.0', {
+        repository: { type: 'git', url: REPO_URL, directory: `packages/${name.slice(8)}` },
+      })
       await published(name)
     }
     writeFixturePackage(join(root, 'packages', 'internal'), 'oidc-ws-internal', '1.0.0', { private: true })
@@ -375,7 +377,7 @@ describe('trusted publishing: pre-flight and setup', () => {
         { name, ok: true, status: 201 },
         { name: missing, ok: false, status: 404 },
       ])
-      expect(titled(result, 'error', `Trusted publishing will fail for ${missing}`)?.message).toContain("first publish cannot use trusted publishing")
+      expect(titled(result, 'error', `Trusted publishing will fail for ${missing}`)?.message).toContain('first publish cannot use trusted publishing')
       assertNoSecretLeak(result, prefixedTp.issued)
     } finally {
       await prefixed.stop()
@@ -453,7 +455,9 @@ describe('trusted publishing: when it cannot work', () => {
     const down = await run({ 'working-directory': pkgDir(name) })
     expect(down.exitCode).toBe(1)
     expect(idp.requests.slice(idBefore).map((r) => r.status)).toEqual([500, 500, 500])
-    const downMsg = errors(down).map((a) => a.message).join('\n')
+    const downMsg = errors(down)
+      .map((a) => a.message)
+      .join('\n')
     expect(downMsg).toContain('ID token')
     expect(downMsg).toContain('HTTP 500')
     expect(downMsg).toMatch(/re-run the job/i)
@@ -463,7 +467,9 @@ describe('trusted publishing: when it cannot work', () => {
     idp.fail(403)
     const forbidden = await run({ 'working-directory': pkgDir(name) })
     expect(forbidden.exitCode).toBe(1)
-    const forbiddenMsg = errors(forbidden).map((a) => a.message).join('\n')
+    const forbiddenMsg = errors(forbidden)
+      .map((a) => a.message)
+      .join('\n')
     expect(forbiddenMsg).toContain('HTTP 403')
     expect(forbiddenMsg).toContain('id-token: write')
     expect(forbiddenMsg).not.toMatch(/exchange|pre-flight failed/i)
@@ -505,7 +511,7 @@ describe('trusted publishing with an npm too old to exchange (i)', () => {
     symlinkSync(NPM10_CLI, join(npmBin, 'npm'))
   })
   const npm10Path = () => ({ PATH: `${npmBin}:${process.env.PATH}` })
-  const npm10Version = () => JSON.parse(readFileSync(join(NPM10_ROOT, 'package.json'), 'utf8')).version as string
+  const npm10Version = () => (JSON.parse(readFileSync(join(NPM10_ROOT, 'package.json'), 'utf8')) as { version: string }).version
 
   it('one package: the exchanged token is exported (masked) behind an env-referenced .npmrc, and npm 10 publishes with it', async () => {
     const name = 'oidc-old-npm'

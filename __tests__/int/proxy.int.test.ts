@@ -4,7 +4,7 @@
 // read them), and it only ever connects to 127.0.0.1. Which variable applies when is unit-tested in
 // __tests__/unit/proxy.unit.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import http from 'node:http'
+import type http from 'node:http'
 import net, { type Socket } from 'node:net'
 import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
@@ -110,7 +110,10 @@ function proxyEnv(vars: { http?: string; https?: string; no?: string }): Record<
 }
 
 /** Runs the token path; returns the run and what the proxy saw during it. */
-async function run(env: Record<string, string>, registryUrl = registry.url): Promise<{ result: RunActionResult; connects: string[]; tunnelled: string[]; auth: string[] }> {
+async function run(
+  env: Record<string, string>,
+  registryUrl = registry.url,
+): Promise<{ result: RunActionResult; connects: string[]; tunnelled: string[]; auth: string[] }> {
   const [c, t, a] = [proxy.connects.length, proxy.tunnelled.length, proxy.proxyAuthorization.length]
   const result = await runAction({ inputs: { token: TOKEN, 'registry-url': registryUrl, 'timeout-seconds': '8' }, env })
   return { result, connects: proxy.connects.slice(c), tunnelled: proxy.tunnelled.slice(t), auth: proxy.proxyAuthorization.slice(a) }
@@ -126,7 +129,12 @@ describe('proxy environment variables, through a loopback CONNECT proxy', () => 
     expect(new Set(connects)).toEqual(new Set([`127.0.0.1:${registry.port}`]))
     expect(tunnelled).toEqual(expect.arrayContaining(['GET /-/whoami', expect.stringMatching(/^GET \/-\/npm\/v1\/tokens\?/)]))
     // Everything the registry received came through the tunnel.
-    expect(registry.requests.slice(before).map((r) => `${r.method} ${r.path}`).sort()).toEqual([...tunnelled].sort())
+    expect(
+      registry.requests
+        .slice(before)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual([...tunnelled].sort())
     expect(proxy.forwarded).toEqual([])
     assertNoSecretLeak(result, [TOKEN], { tokenEnv: 'NODE_AUTH_TOKEN' })
   })

@@ -14,7 +14,11 @@ import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 import { runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
 
-const alnum = (n: number) => randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n)
+const alnum = (n: number) =>
+  randomBytes(n * 2)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, n)
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 
 /**
@@ -73,7 +77,11 @@ describe('GitHub Packages', () => {
       // The registry-kind input stands for the host (npm.pkg.github.com) this loopback server cannot be.
       inputs: { 'registry-url': registry.url, 'registry-kind': 'github', 'github-token': githubToken },
       // The job may mint ID tokens: GitHub Packages has no trusted publishing, so auto still means the token.
-      env: { GITHUB_REPOSITORY_OWNER: 'Octo-Org', ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/id?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'req-token' },
+      env: {
+        GITHUB_REPOSITORY_OWNER: 'Octo-Org',
+        ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/id?api-version=2.0',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'req-token',
+      },
     })
     expect(result.exitCode).toBe(0)
     expect(result.outputs).toMatchObject({ 'auth-method': 'token', username: 'github-actions[bot]', status: 'ok', 'token-type': 'unknown' })
@@ -242,7 +250,9 @@ describe('JFrog Artifactory, proven by npm and pnpm', () => {
       expect({ code: pnpm.code, out: pnpm.stdout + pnpm.stderr }).toMatchObject({ code: 0 })
       expect(existsSync(join(app, 'node_modules', 'jfrog-fixture', 'package.json'))).toBe(true)
       const pnpmRequests = registry.requests.slice(before)
-      expect(pnpmRequests.map((r) => r.path)).toEqual(expect.arrayContaining(['/artifactory/api/npm/npm-local/jfrog-fixture', '/artifactory/api/npm/npm-local/jfrog-fixture/-/jfrog-fixture-1.2.3.tgz']))
+      expect(pnpmRequests.map((r) => r.path)).toEqual(
+        expect.arrayContaining(['/artifactory/api/npm/npm-local/jfrog-fixture', '/artifactory/api/npm/npm-local/jfrog-fixture/-/jfrog-fixture-1.2.3.tgz']),
+      )
       for (const r of pnpmRequests) expect(r.headers.authorization).toBe(`Bearer ${token}`)
 
       // Without the action's config, pnpm gets nothing from this registry.
@@ -283,7 +293,10 @@ describe('Yarn 2+ (reads .yarnrc.yml, never .npmrc)', () => {
       // The fixture is seconds old: Yarn 4.10+ holds back versions younger than npmMinimalAgeGate (1 day, also
       // the default of every npmScopes entry, so the top-level setting cannot lift it for a scope); preapprove it.
       writeFileSync(join(project, '.yarnrc.yml'), 'nodeLinker: node-modules\nenableTelemetry: false\nnpmPreapprovedPackages: ["@octo-org/*"]\n')
-      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { '@octo-org/berry-fixture': '1.0.0' } }))
+      writeFileSync(
+        join(project, 'package.json'),
+        JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { '@octo-org/berry-fixture': '1.0.0' } }),
+      )
       const homeYarnrc = join(first.dirs.home, '.yarnrc.yml')
       const original = 'npmRegistries:\n  "https://other.example.test":\n    npmAuthToken: "${OTHER_TOKEN:-}"\nenableGlobalCache: false\n'
       writeFileSync(homeYarnrc, original)

@@ -214,7 +214,10 @@ describe('token path against an npmjs-protocol registry', () => {
   })
 
   it("applies npm's token policy when the registry is npm's own default (read from the npm on PATH)", async () => {
-    const standIn = writeStandInNpm(join((await runAction({ inputs: { token: 'x', mode: 'check', 'registry-url': registry.url } })).dirs.root, 'npm'), registry.url)
+    const standIn = writeStandInNpm(
+      join((await runAction({ inputs: { token: 'x', mode: 'check', 'registry-url': registry.url } })).dirs.root, 'npm'),
+      registry.url,
+    )
     const env = { PATH: `${standIn}:${process.env.PATH}` }
 
     const legacy = `${Math.random().toString(16).slice(2, 10)}-1111-4ef0-9a1b-${Date.now().toString(16)}`
@@ -253,7 +256,9 @@ describe('token path against an npmjs-protocol registry', () => {
     const hung = await runAction({ inputs: { token, 'registry-url': registry.url, 'timeout-seconds': '3' } })
     expect(hung.exitCode).toBe(1)
     expect(Date.now() - started).toBeLessThan(15_000)
-    expect(hung.annotations.find((a) => a.level === 'error')?.message).toMatch(new RegExp(`timeout|deadline.*127\\.0\\.0\\.1:${registry.port}|127\\.0\\.0\\.1:${registry.port}.*(timeout|deadline)`))
+    expect(hung.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      new RegExp(`timeout|deadline.*127\\.0\\.0\\.1:${registry.port}|127\\.0\\.0\\.1:${registry.port}.*(timeout|deadline)`),
+    )
   })
 })
 
@@ -283,7 +288,7 @@ describe('registry text that echoes the token', () => {
 
 describe('the token path starts no child process', () => {
   const spy = join(process.cwd(), 'test-support', 'fixtures', 'child-process-spy.mjs')
-  it('reads npm\'s config from files, spawning nothing; the spy does see the one fallback that spawns', async () => {
+  it("reads npm's config from files, spawning nothing; the spy does see the one fallback that spawns", async () => {
     const token = newToken()
     registry.addToken({ token, username: 'nochild', expiry: inDays(40) })
     const first = await runAction({ inputs: { token, mode: 'check', 'registry-url': registry.url } })

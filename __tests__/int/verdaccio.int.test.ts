@@ -69,7 +69,7 @@ describe('token path against Verdaccio, proven by the real npm CLI', () => {
     assertNoSecretLeak(result, [token])
   })
 
-  it("rejects a bad token even though Verdaccio answers whoami with 200 {}", async () => {
+  it('rejects a bad token even though Verdaccio answers whoami with 200 {}', async () => {
     const token = 'bm90LWEtcmVhbC10b2tlbi1hdC1hbGwtMTIzNDU2Nzg5MA=='
     const result = await runAction({ inputs: { token, 'registry-url': verdaccio.url } })
     expect(result.exitCode).toBe(1)

@@ -11,7 +11,15 @@ const claims: IdTokenClaims = {
   ref: 'refs/heads/main',
   runnerEnvironment: 'github-hosted',
 }
-const base = { packageName: '@octo-org/pkg', registry, message: 'OIDC token exchange error - package not found', claims, repositoryUrl: 'git+https://github.com/octo-org/octo-repo.git', packageDir: '/w/pkg', packumentStatus: 200 }
+const base = {
+  packageName: '@octo-org/pkg',
+  registry,
+  message: 'OIDC token exchange error - package not found',
+  claims,
+  repositoryUrl: 'git+https://github.com/octo-org/octo-repo.git',
+  packageDir: '/w/pkg',
+  packumentStatus: 200,
+}
 
 describe('repositoryFromUrl reads every form package.json uses', () => {
   it.each([

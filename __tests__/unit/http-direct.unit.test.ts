@@ -16,7 +16,8 @@ async function serve(handler: Handler): Promise<TinyServer> {
   servers.push(server)
   return server
 }
-const client = () => new HttpClient({ deadline: Date.now() + 10_000, transport: directTransport, retryBaseMs: 20, requestTimeoutMs: 3000, maxBodyBytes: 64 * 1024 })
+const client = () =>
+  new HttpClient({ deadline: Date.now() + 10_000, transport: directTransport, retryBaseMs: 20, requestTimeoutMs: 3000, maxBodyBytes: 64 * 1024 })
 const GET = { purpose: 'whoami', headers: { authorization: 'Bearer npm_direct' } }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {

@@ -108,7 +108,9 @@ function expectSafe(settings: Settings): void {
 describe('bad-input corpus: every input × every value, through parseSettings', () => {
   it('reads the inputs from action.yml (so a new input is covered as soon as it is declared)', () => {
     expect(INPUTS.length).toBeGreaterThanOrEqual(17)
-    expect(INPUTS.map((i) => i.name)).toEqual(expect.arrayContaining(['registry-url', 'scope', 'token', 'token-env', 'working-directory', 'packages', 'github-token']))
+    expect(INPUTS.map((i) => i.name)).toEqual(
+      expect.arrayContaining(['registry-url', 'scope', 'token', 'token-env', 'working-directory', 'packages', 'github-token']),
+    )
   })
 
   const cells = INPUTS.flatMap((input) => CORPUS.map(([label, value]) => [input.name, label, value] as const))
@@ -175,12 +177,18 @@ describe('bad-input corpus: what must be refused', () => {
   })
 
   it('a registry-url carrying credentials is refused without echoing them (the URL shown without userinfo)', () => {
-    for (const value of ['https://user:hunter2@registry.example.test/npm/', 'https://npm_abcdefgh12345678@registry.example.test/npm/', 'https://user:hun ter2@registry example/']) {
+    for (const value of [
+      'https://user:hunter2@registry.example.test/npm/',
+      'https://npm_abcdefgh12345678@registry.example.test/npm/',
+      'https://user:hun ter2@registry example/',
+    ]) {
       const { error } = parseWith('registry-url', value)
       const message = (error as InputError).message
       expect(message).not.toMatch(/hunter2|hun ter2|npm_abcdefgh12345678/)
     }
-    expect((parseWith('registry-url', 'https://user:hunter2@registry.example.test/npm/').error as InputError).message).toContain('"https://registry.example.test/npm/"')
+    expect((parseWith('registry-url', 'https://user:hunter2@registry.example.test/npm/').error as InputError).message).toContain(
+      '"https://registry.example.test/npm/"',
+    )
   })
 
   it('a token never appears in its own refusal', () => {

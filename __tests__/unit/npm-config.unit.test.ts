@@ -335,16 +335,16 @@ describe('resolveNpmRegistry', () => {
   it('asks npm only when no npm install can be read, and fails with RegistryConfigError when that gives nothing', async () => {
     const { options } = setup({})
     let asked = 0
-    const askNpm = async () => {
+    const askNpm = () => {
       asked++
-      return 'http://127.0.0.1:4873'
+      return Promise.resolve('http://127.0.0.1:4873')
     }
     expect((await resolveNpmRegistry(options({}, { askNpm }))).url.href).toBe(`${DEFAULT_REG}/`)
     expect(asked).toBe(0)
     const found = await resolveNpmRegistry(options({}, { npm: undefined, askNpm }))
     expect(found.url.href).toBe('http://127.0.0.1:4873/')
     expect(asked).toBe(1)
-    await expect(resolveNpmRegistry(options({}, { npm: undefined, askNpm: async () => undefined }))).rejects.toBeInstanceOf(RegistryConfigError)
+    await expect(resolveNpmRegistry(options({}, { npm: undefined, askNpm: () => Promise.resolve(undefined) }))).rejects.toBeInstanceOf(RegistryConfigError)
     await expect(resolveNpmRegistry(options({}, { npm: undefined }))).rejects.toThrow(/registry-url/)
   })
 })

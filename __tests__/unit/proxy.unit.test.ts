@@ -11,7 +11,12 @@ describe('proxyFor: which proxy variable applies', () => {
   it.each([
     ['https target, HTTPS_PROXY', 'https://registry.example.test/', { HTTPS_PROXY: PROXY }, PROXY],
     ['https target, https_proxy', 'https://registry.example.test/', { https_proxy: PROXY }, PROXY],
-    ['https target, only HTTP_PROXY: direct (HTTPS_PROXY is the https one, as curl and npm read it)', 'https://registry.example.test/', { HTTP_PROXY: PROXY }, undefined],
+    [
+      'https target, only HTTP_PROXY: direct (HTTPS_PROXY is the https one, as curl and npm read it)',
+      'https://registry.example.test/',
+      { HTTP_PROXY: PROXY },
+      undefined,
+    ],
     ['http target, HTTP_PROXY', 'http://registry.example.test/', { HTTP_PROXY: PROXY }, PROXY],
     ['http target, http_proxy', 'http://registry.example.test/', { http_proxy: PROXY }, PROXY],
     ['http target, only HTTPS_PROXY: direct', 'http://registry.example.test/', { HTTPS_PROXY: PROXY }, undefined],

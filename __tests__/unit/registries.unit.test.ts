@@ -62,15 +62,32 @@ describe('detectRegistryKind', () => {
 describe('registryProfile', () => {
   it('describes what each kind changes', () => {
     const gh = registryProfile(u('https://npm.pkg.github.com/'))
-    expect(gh).toMatchObject({ kind: 'github-packages', hasTokenList: false, trustedPublishing: false, credential: 'token', whoamiRejection: 'warning', whoamiOptional: true })
+    expect(gh).toMatchObject({
+      kind: 'github-packages',
+      hasTokenList: false,
+      trustedPublishing: false,
+      credential: 'token',
+      whoamiRejection: 'warning',
+      whoamiOptional: true,
+    })
     const az = registryProfile(u('https://pkgs.dev.azure.com/o/_packaging/f/npm/registry/'))
-    expect(az).toMatchObject({ kind: 'azure', hasTokenList: false, trustedPublishing: false, credential: 'password', whoamiRejection: 'error', whoamiOptional: true })
+    expect(az).toMatchObject({
+      kind: 'azure',
+      hasTokenList: false,
+      trustedPublishing: false,
+      credential: 'password',
+      whoamiRejection: 'error',
+      whoamiOptional: true,
+    })
     expect(registryProfile(u('https://a.jfrog.io/artifactory/api/npm/r/'))).toMatchObject({ kind: 'artifactory', hasTokenList: true, trustedPublishing: true })
     expect(registryProfile(u('http://127.0.0.1:1/'))).toMatchObject({ kind: 'generic', hasTokenList: true, trustedPublishing: true, whoamiOptional: false })
   })
 
   it('takes the registry-kind input over the URL', () => {
-    expect(registryProfile(u('http://127.0.0.1:1/'), { choice: 'github-packages' })).toMatchObject({ kind: 'github-packages', detectedBy: 'registry-kind input' })
+    expect(registryProfile(u('http://127.0.0.1:1/'), { choice: 'github-packages' })).toMatchObject({
+      kind: 'github-packages',
+      detectedBy: 'registry-kind input',
+    })
     expect(registryProfile(u('https://npm.pkg.github.com/'), { choice: 'generic' }).kind).toBe('generic')
   })
 })
@@ -156,8 +173,14 @@ describe('Azure Artifacts', () => {
     expect(azureUsername(dev)).toBe('contoso')
     expect(azureUsername(legacy)).toBe('contoso')
     expect(azureUsername(project)).toBe('contoso')
-    expect(azureCredentialKeys(dev)).toEqual(['//pkgs.dev.azure.com/contoso/_packaging/feed/npm/registry/', '//pkgs.dev.azure.com/contoso/_packaging/feed/npm/'])
-    expect(azureCredentialKeys(legacy)).toEqual(['//contoso.pkgs.visualstudio.com/_packaging/feed/npm/registry/', '//contoso.pkgs.visualstudio.com/_packaging/feed/npm/'])
+    expect(azureCredentialKeys(dev)).toEqual([
+      '//pkgs.dev.azure.com/contoso/_packaging/feed/npm/registry/',
+      '//pkgs.dev.azure.com/contoso/_packaging/feed/npm/',
+    ])
+    expect(azureCredentialKeys(legacy)).toEqual([
+      '//contoso.pkgs.visualstudio.com/_packaging/feed/npm/registry/',
+      '//contoso.pkgs.visualstudio.com/_packaging/feed/npm/',
+    ])
     // Given without registry/, both keys all the same.
     expect(azureCredentialKeys(u('https://pkgs.dev.azure.com/contoso/_packaging/feed/npm/'))).toEqual(azureCredentialKeys(dev))
     expect(azureCredentialKeys(u('http://127.0.0.1:9/x/'))).toEqual(['//127.0.0.1:9/x/'])
@@ -226,7 +249,7 @@ describe('whoamiRequest', () => {
 })
 
 describe('Yarn 2+ config', () => {
-  const parse = (text: string) => parseYaml(text, { schema: 'failsafe', uniqueKeys: false }) as Record<string, any>
+  const parse = (text: string) => parseYaml(text, { schema: 'failsafe', uniqueKeys: false }) as Record<string, unknown>
   const base: YarnrcContent = {
     registry: u('http://127.0.0.1:4873/prefix/'),
     tokenEnv: 'NODE_AUTH_TOKEN',
@@ -352,16 +375,28 @@ describe('checkToken per registry kind', () => {
     const http = new HttpClient({
       deadline: Date.now() + 5000,
       maxTries: 1,
-      transport: async (r) => {
+      transport: (r) => {
         seen.push(r)
         const { status, body } = answer(r)
-        return { status, headers: { 'content-type': 'application/json' }, text: body === undefined ? '' : JSON.stringify(body) }
+        return Promise.resolve({ status, headers: { 'content-type': 'application/json' }, text: body === undefined ? '' : JSON.stringify(body) })
       },
     })
     return { http, seen }
   }
   const check = (http: HttpClient, registry: string, profile = registryProfile(u(registry))) =>
-    checkToken({ http, registry: u(registry), token: 'the-pat', mode: 'setup', warnDays: 14, failDays: 0, expiresOn: undefined, isPublicRegistry: false, runnerEnvironment: 'github-hosted', now: new Date(), profile })
+    checkToken({
+      http,
+      registry: u(registry),
+      token: 'the-pat',
+      mode: 'setup',
+      warnDays: 14,
+      failDays: 0,
+      expiresOn: undefined,
+      isPublicRegistry: false,
+      runnerEnvironment: 'github-hosted',
+      now: new Date(),
+      profile,
+    })
 
   it('GitHub Packages: no token list request, expiry unknown as a note only', async () => {
     const { http, seen } = client(() => ({ status: 200, body: { username: 'octocat' } }))

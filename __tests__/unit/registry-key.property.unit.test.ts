@@ -19,12 +19,13 @@ const RUNS = { numRuns: 1000 }
 const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
 const labelChar = fc.constantFrom(...`${letters}0123456789`.split(''))
 /** A DNS label: letters/digits, inner hyphens, any case. */
-const label = fc
-  .tuple(labelChar, fc.array(fc.oneof(labelChar, fc.constant('-')), { maxLength: 10 }), labelChar)
-  .map(([a, mid, b]) => `${a}${mid.join('')}${b}`)
+const label = fc.tuple(labelChar, fc.array(fc.oneof(labelChar, fc.constant('-')), { maxLength: 10 }), labelChar).map(([a, mid, b]) => `${a}${mid.join('')}${b}`)
 /** Names under reserved test TLDs only: nothing generated can name a real host. */
 const domain = fc
-  .tuple(fc.array(label, { minLength: 0, maxLength: 3 }), fc.constantFrom('example.test', 'EXAMPLE.TEST', 'Registry.Example.Invalid', 'localhost', 'corp.internal'))
+  .tuple(
+    fc.array(label, { minLength: 0, maxLength: 3 }),
+    fc.constantFrom('example.test', 'EXAMPLE.TEST', 'Registry.Example.Invalid', 'localhost', 'corp.internal'),
+  )
   .map(([labels, base]) => [...labels, base].join('.'))
 const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'))
 /** IPv6 as written in a URL: bracketed, long-hand or compressed, any case (URL normalises it). */
@@ -33,8 +34,17 @@ const host = fc.oneof({ weight: 4, arbitrary: domain }, { weight: 2, arbitrary: 
 
 const scheme = fc.constantFrom('http', 'https', 'HTTPS', 'Http')
 /** No port, the scheme's default written out, the other scheme's default, or any port. */
-const port = fc.oneof(fc.constant(''), fc.constant(':80'), fc.constant(':443'), fc.integer({ min: 1, max: 65535 }).map((p) => `:${p}`))
-const userinfo = fc.oneof({ weight: 5, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constant('user:pass@') }, { weight: 1, arbitrary: fc.constant('npm_TOKEN@') })
+const port = fc.oneof(
+  fc.constant(''),
+  fc.constant(':80'),
+  fc.constant(':443'),
+  fc.integer({ min: 1, max: 65535 }).map((p) => `:${p}`),
+)
+const userinfo = fc.oneof(
+  { weight: 5, arbitrary: fc.constant('') },
+  { weight: 1, arbitrary: fc.constant('user:pass@') },
+  { weight: 1, arbitrary: fc.constant('npm_TOKEN@') },
+)
 
 const segmentChar = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...`${letters}0123456789-_.~@`.split('')) },
@@ -47,7 +57,11 @@ const segment = fc.oneof(
 const path = fc
   .tuple(fc.array(segment, { maxLength: 6 }), fc.boolean(), fc.boolean())
   .map(([segments, trailingSlash, doubleSlash]) => `/${segments.join(doubleSlash ? '//' : '/')}${trailingSlash && segments.length > 0 ? '/' : ''}`)
-const suffix = fc.oneof({ weight: 6, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constant('?token=x') }, { weight: 1, arbitrary: fc.constant('#frag') })
+const suffix = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('') },
+  { weight: 1, arbitrary: fc.constant('?token=x') },
+  { weight: 1, arbitrary: fc.constant('#frag') },
+)
 
 /** A registry URL as a user might write it. */
 const registryUrl = fc.tuple(scheme, userinfo, host, port, path, suffix).map(([s, u, h, p, pa, x]) => `${s}://${u}${h}${p}${pa}${x}`)

@@ -119,17 +119,24 @@ describe('matchToken', () => {
   })
 
   it('reads cidr as a list or a single string, from either field name', () => {
-    expect(matchToken([legacyEntry({ cidr: '192.0.2.0/24', cidr_whitelist: ['198.51.100.0/24'] })], LEGACY)?.cidr).toEqual([
-      '192.0.2.0/24',
-      '198.51.100.0/24',
-    ])
+    expect(matchToken([legacyEntry({ cidr: '192.0.2.0/24', cidr_whitelist: ['198.51.100.0/24'] })], LEGACY)?.cidr).toEqual(['192.0.2.0/24', '198.51.100.0/24'])
     expect(matchToken([legacyEntry({ cidr_whitelist: [] })], LEGACY)?.cidr).toEqual([])
   })
 
   it('derives read-only from permissions when there is no readonly flag', () => {
     const entry = (permissions: unknown[]) => granularEntry({ permissions })
     expect(matchToken([entry([{ name: 'package', action: 'read' }])], GRANULAR)?.readonly).toBe(true)
-    expect(matchToken([entry([{ name: 'package', action: 'read' }, { name: 'org', action: 'write' }])], GRANULAR)?.readonly).toBe(false)
+    expect(
+      matchToken(
+        [
+          entry([
+            { name: 'package', action: 'read' },
+            { name: 'org', action: 'write' },
+          ]),
+        ],
+        GRANULAR,
+      )?.readonly,
+    ).toBe(false)
     expect(matchToken([entry([])], GRANULAR)?.readonly).toBeUndefined()
     expect(matchToken([granularEntry({ readonly: true })], GRANULAR)?.readonly).toBe(true)
   })
@@ -253,13 +260,27 @@ describe('against a loopback registry', () => {
     it('follows absolute urls.next to the page that lists the token', async () => {
       routes[listPath] = (req, res) => {
         const page = pageOf(req)
-        if (page === 0) json(res, 200, { total: 3, objects: [granularEntry({ token: 'npm_AAAA...BBBB', name: 'a' })], urls: { next: `${server.origin}-/npm/v1/tokens?perPage=1&page=1` } })
-        else if (page === 1) json(res, 200, { total: 3, objects: [granularEntry({ token: 'npm_CCCC...DDDD', name: 'b' })], urls: { next: `${server.origin}-/npm/v1/tokens?perPage=1&page=2` } })
+        if (page === 0)
+          json(res, 200, {
+            total: 3,
+            objects: [granularEntry({ token: 'npm_AAAA...BBBB', name: 'a' })],
+            urls: { next: `${server.origin}-/npm/v1/tokens?perPage=1&page=1` },
+          })
+        else if (page === 1)
+          json(res, 200, {
+            total: 3,
+            objects: [granularEntry({ token: 'npm_CCCC...DDDD', name: 'b' })],
+            urls: { next: `${server.origin}-/npm/v1/tokens?perPage=1&page=2` },
+          })
         else json(res, 200, { total: 3, objects: [granularEntry({ name: 'mine', key: sha512Hex(GRANULAR) })], urls: {} })
       }
       const result = await findTokenInList(http, server.url(), GRANULAR)
       expect(result).toMatchObject({ kind: 'found', details: { name: 'mine', matchedBy: 'key' } })
-      expect(server.requests.map((r) => r.url)).toEqual(['/-/npm/v1/tokens?perPage=100&page=0', '/-/npm/v1/tokens?perPage=1&page=1', '/-/npm/v1/tokens?perPage=1&page=2'])
+      expect(server.requests.map((r) => r.url)).toEqual([
+        '/-/npm/v1/tokens?perPage=100&page=0',
+        '/-/npm/v1/tokens?perPage=1&page=1',
+        '/-/npm/v1/tokens?perPage=1&page=2',
+      ])
       expect(server.requests.every((r) => r.headers.authorization === `Bearer ${GRANULAR}`)).toBe(true)
     })
 

@@ -29,10 +29,10 @@ async function capture(label: string, fn: () => void | Promise<void>): Promise<{
   }
   const write = process.stdout.write.bind(process.stdout)
   let stdout = ''
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
     return true
-  }) as typeof process.stdout.write
+  }
   const exitCode = process.exitCode
   try {
     await fn()
