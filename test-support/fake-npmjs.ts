@@ -1,7 +1,9 @@
 // A loopback HTTP server that speaks the parts of registry.npmjs.org's protocol Verdaccio does not
 // (401 + npm-notice for dead tokens, the granular/legacy token list shapes with expiry, absolute
-// pagination URLs), enough package support for the real npm CLI to publish and install, and fault
-// injection for the network-failure paths. node:http only, no framework.
+// pagination URLs), enough package support for the real npm CLI to publish and install, the ways
+// npmjs refuses a publish (a token without write access to the package, a package that requires 2FA,
+// a stage-only token, a restricted scoped first publish on a free plan), and fault injection for the
+// network-failure paths. node:http only, no framework.
 import http from 'node:http'
 import { createHash, randomBytes } from 'node:crypto'
 import { answerFault, FaultQueue, type Fault, type FaultMatcher } from './faults.ts'
@@ -32,6 +34,14 @@ export interface TokenSpec {
   maskedAs?: string
   /** Add decoy entries for this token to its user's list (default true). */
   decoys?: boolean
+  /**
+   * The packages this token may publish: names, or `@scope/*` for a whole scope (a granular token's
+   * "Packages and scopes"). Default: any. A PUT for another package is answered as npmjs answers a
+   * credential that may not write it: 404 Not found.
+   */
+  packages?: string[]
+  /** A stage-only token: a direct publish (PUT) is refused 403 E_STAGE_REQUIRED; only `npm stage publish` would do. */
+  stageOnly?: boolean
 }
 
 export type { Fault } from './faults.ts'
@@ -62,6 +72,12 @@ export interface FakeNpmjsOptions {
   pageSize?: number
   /** Custom handling, called after faults and before the built-in routes; return true if it answered. */
   hook?: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => boolean
+  /**
+   * The accounts are on npm's free plan: a scoped package's first publish that is not `access: public`
+   * (npm's default for a scoped package is restricted, i.e. private) is refused 402, as npmjs refuses it.
+   * Default false (restricted packages are accepted).
+   */
+  freePlan?: boolean
 }
 
 export type GranularTokenObject = {
@@ -105,6 +121,13 @@ export interface FakeNpmjs {
   published: PublishedVersion[]
   /** Registers a token; returns the list object it shows up as. */
   addToken(spec: TokenSpec): TokenObject
+  /** Revokes a registered token (as `npm token revoke` or the website does): from now on it gets 401 + npm-notice; the list shows it revoked. */
+  revokeToken(token: string): void
+  /**
+   * The package setting "Require two-factor authentication or a granular access token with bypass 2FA":
+   * a PUT with a token without bypass2fa gets 401 with `www-authenticate: OTP` (npm's EOTP).
+   */
+  requireTwoFactor(name: string): void
   /** The full (unpaginated) token list of a user, decoys included. */
   tokenList(username: string): TokenObject[]
   /** Queue faults for requests whose path (with query) contains the string / matches the RegExp; one is consumed per matching request. */
@@ -115,6 +138,9 @@ export interface FakeNpmjs {
 }
 
 const NOTICE_EXPIRED = 'Access token expired or revoked. Please try logging in again.'
+export const OTP_REQUIRED = 'This operation requires a one-time password.'
+export const STAGE_REQUIRED = 'E_STAGE_REQUIRED: this token may only stage a publish. Run npm stage publish, then approve the staged version.'
+export const PRIVATE_NEEDS_PLAN = 'You must sign up for private packages'
 const DAY = 24 * 60 * 60 * 1000
 
 export const sha512Hex = (s: string): string => createHash('sha512').update(s).digest('hex')
@@ -168,6 +194,7 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   const packuments = new Map<string, Record<string, any>>() // by package name
   const tarballs = new Map<string, Buffer>() // by path after the prefix, decoded ('@s/p/-/p-1.0.0.tgz')
   const faults = new FaultQueue()
+  const twoFactor = new Set<string>() // package names whose publish requires 2FA (or a bypass token)
   let tokenCounter = 0
   let origin = ''
   let url = ''
@@ -255,6 +282,17 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     return object
   }
 
+  function revokeToken(token: string): void {
+    const stored = tokens.get(token)
+    if (!stored) throw new Error('revokeToken: no such token')
+    stored.spec.revoked = true
+    if ('revoked' in stored.object) stored.object.revoked = true
+  }
+
+  /** `@scope/*` covers the scope; anything else is an exact name. */
+  const mayWrite = (spec: TokenSpec, name: string): boolean =>
+    spec.packages === undefined || spec.packages.some((p) => (p.endsWith('/*') ? name.startsWith(p.slice(0, -1)) : p === name))
+
   type AuthResult = { kind: 'missing' } | { kind: 'invalid' } | { kind: 'ok'; stored: StoredToken }
 
   function authenticate(req: http.IncomingMessage): AuthResult {
@@ -315,9 +353,13 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   function handlePublish(req: http.IncomingMessage, res: http.ServerResponse, name: string, body: Buffer): void {
     const auth = authenticate(req)
     if (auth.kind !== 'ok') return sendUnauthorized(res, auth)
-    if (auth.stored.spec.readonly) {
+    const { spec } = auth.stored
+    if (spec.readonly) {
       return sendJson(res, 403, { error: 'You do not have permission to publish. Read-only token.' })
     }
+    if (!mayWrite(spec, name)) return sendJson(res, 404, { error: 'Not found' })
+    if (spec.stageOnly) return sendJson(res, 403, { error: STAGE_REQUIRED, code: 'E_STAGE_REQUIRED' })
+    if (twoFactor.has(name) && !spec.bypass2fa) return sendJson(res, 401, { error: OTP_REQUIRED }, { 'www-authenticate': 'OTP' })
     let doc: Record<string, any>
     try {
       doc = JSON.parse(body.toString('utf8'))
@@ -325,6 +367,9 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
       return sendJson(res, 400, { error: 'Invalid JSON body' })
     }
     if (doc.name !== name) return sendJson(res, 400, { error: `Package name mismatch: ${doc.name} vs ${name}` })
+    if (opts.freePlan && name.startsWith('@') && !packuments.has(name) && doc.access !== 'public') {
+      return sendJson(res, 402, { error: PRIVATE_NEEDS_PLAN })
+    }
     const existing = packuments.get(name) ?? { _id: name, name, 'dist-tags': {}, versions: {}, time: {} }
     const versions = Object.entries((doc.versions ?? {}) as Record<string, any>)
     if (versions.length === 0) return sendJson(res, 400, { error: 'No versions in publish body' })
@@ -425,6 +470,8 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     requests,
     published,
     addToken,
+    revokeToken,
+    requireTwoFactor: (name) => void twoFactor.add(name),
     tokenList: (username) => [...userList(username)],
     fault(matcher, ...queued) {
       for (const f of queued) faults.add(matcher, f)

@@ -394,6 +394,7 @@ export function trustedPublishing(idp: IdTokenServer, opts: TrustedPublishingOpt
         _id: name,
         name,
         'dist-tags': { latest: version },
+        access: 'public',
         versions: { [version]: { _id: `${name}@${version}`, name, version, description: 'seed', dist: {} } },
         _attachments: {
           [`${unscoped}-${version}.tgz`]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length },
