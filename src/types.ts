@@ -35,6 +35,11 @@ export interface Finding {
   message: string
 }
 
+/** The publish input. */
+export type PublishChoice = 'auto' | 'direct' | 'stage'
+/** What the job's publish step runs: `npm publish` or `npm stage publish`. */
+export type PublishMode = 'direct' | 'stage'
+
 export type TokenType = 'granular' | 'legacy' | 'unknown'
 /** Where the expiry came from: the registry's token list, the expires-on input, or nowhere. */
 export type ExpirySource = 'registry' | 'input' | ''
@@ -69,4 +74,8 @@ export interface Settings {
   registryKind: RegistryKindChoice
   /** Which client's config to write besides .npmrc (`yarn`: also the user-level .yarnrc.yml). */
   packageManager: PackageManagerChoice
+  /** What the publish step runs (`auto`: stage for a stage-only token, else direct). */
+  publish: PublishChoice
+  /** Staged versions waiting longer than this make the step a warning. */
+  stageWarnDays: number
 }

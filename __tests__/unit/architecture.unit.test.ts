@@ -47,6 +47,7 @@ const RANK: Record<string, number> = {
   auth: 5,
   issue: 5,
   report: 6,
+  publishing: 5,
   diagnose: 6,
   action: 9,
   cli: 9,

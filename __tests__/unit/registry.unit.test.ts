@@ -90,6 +90,7 @@ describe('matchToken', () => {
       expiresAt: new Date('2026-09-01T00:00:00.000Z'),
       createdAt: new Date('2026-06-01T10:00:00.000Z'),
       readonly: false,
+      stageOnly: false,
       cidr: ['192.0.2.0/24'],
       bypass2fa: true,
       revoked: false,
@@ -121,6 +122,14 @@ describe('matchToken', () => {
   it('reads cidr as a list or a single string, from either field name', () => {
     expect(matchToken([legacyEntry({ cidr: '192.0.2.0/24', cidr_whitelist: ['198.51.100.0/24'] })], LEGACY)?.cidr).toEqual(['192.0.2.0/24', '198.51.100.0/24'])
     expect(matchToken([legacyEntry({ cidr_whitelist: [] })], LEGACY)?.cidr).toEqual([])
+  })
+
+  it('tells a stage-only token by its permissions (read-write-stage-only), and does not call it read-only', () => {
+    const entry = (permissions: unknown[]) => granularEntry({ permissions })
+    const staged = matchToken([entry([{ name: 'package', action: 'read-write-stage-only' }])], GRANULAR)
+    expect(staged).toMatchObject({ stageOnly: true, readonly: false })
+    expect(matchToken([entry([{ name: 'package', action: 'write' }])], GRANULAR)).toMatchObject({ stageOnly: false, readonly: false })
+    expect(matchToken([granularEntry({ permissions: [] })], GRANULAR)?.stageOnly).toBeUndefined()
   })
 
   it('derives read-only from permissions when there is no readonly flag', () => {

@@ -6,7 +6,7 @@ import type { TokenAssessment } from '../check/check-token.js'
 import { severityOf, syncIssue, type TokenState } from '../issue/sync-issue.js'
 import type { Runner } from '../ports/runner.js'
 import { renderSummary, type SummaryData } from '../report/summary.js'
-import type { Settings, Status } from '../types.js'
+import type { Finding, Settings, Status } from '../types.js'
 
 export interface IssueStepInput {
   runner: Runner
@@ -16,11 +16,13 @@ export interface IssueStepInput {
   summary: SummaryData
   status: Status
   assessment: TokenAssessment
+  /** Everything the check found about the token and its publishing (the issue's title names the leading cause). */
+  findings: readonly Finding[]
   now: Date
 }
 
 /** Opens, updates or closes the issue. Returns its number, or null when there is none (or it was not asked for here). */
-export async function manageIssue({ runner, settings, registry, summary, status, assessment, now }: IssueStepInput): Promise<number | null> {
+export async function manageIssue({ runner, settings, registry, summary, status, assessment, findings, now }: IssueStepInput): Promise<number | null> {
   if (settings.mode !== 'check') {
     runner.warning('open-issue only acts in mode: check (a scheduled check job); ignored in mode: setup.', 'open-issue ignored')
     return null
@@ -32,8 +34,8 @@ export async function manageIssue({ runner, settings, registry, summary, status,
     severity: severityOf(status, assessment.rejected, tokenReport?.expiresAt, now),
     daysLeft: tokenReport?.daysLeft,
     expiresAt: tokenReport?.expiresAt,
-    cause: tokenReport?.findings.find((f) => f.level !== 'notice' && !isExpiry(f.title))?.title,
-    expiryIsTheCause: tokenReport?.findings.some((f) => f.level !== 'notice' && isExpiry(f.title)) ?? false,
+    cause: findings.find((f) => f.level !== 'notice' && !isExpiry(f.title))?.title,
+    expiryIsTheCause: findings.some((f) => f.level !== 'notice' && isExpiry(f.title)),
     report: runner.redact(renderSummary({ ...summary, status, failure: undefined })),
   }
   const { env } = runner

@@ -5,6 +5,8 @@ import { runOidcFlow } from '../oidc/flow.js'
 import type { Runner } from '../ports/runner.js'
 import type { Target } from '../registry/target.js'
 import type { Status } from '../types.js'
+import { worst } from '../check/grade.js'
+import { runPublishStep } from './publish-step.js'
 import type { StepReport } from './step-report.js'
 
 /** How an auth path ended, and what the config files then carry. */
@@ -44,13 +46,25 @@ export async function runOidcPath({ runner, report, target, http, installNpm, no
     provenance: outcome.provenance,
     npmVersion: outcome.npmVersion,
   }
+  const exchanged = new Map(results.filter((r) => r.ok && r.token).map((r) => [r.name, r.token!]))
+  const publishing = await runPublishStep({
+    runner,
+    report,
+    target,
+    http,
+    method: 'oidc',
+    tokenFor: (name) => exchanged.get(name),
+    tokenStageOnly: undefined,
+    packages: results.map((r) => r.name),
+    now,
+  })
   // Under OIDC a credential line is written only when a usable token will be in the env.
   // A token given alongside OIDC is exported only once the registry accepted it: a dead token in
   // the env is what npm falls back to when its own exchange fails, and breaks installs with E401.
   const tokenVerified = outcome.tokenReport !== undefined
   const givenToken = settings.exportToken && settings.token && tokenVerified ? settings.token : undefined
   const exportValue = outcome.exportValue ?? givenToken
-  return { status: outcome.status, exportValue, authLine: exportValue !== undefined || (tokenVerified && !settings.exportToken) }
+  return { status: worst(outcome.status, publishing.status), exportValue, authLine: exportValue !== undefined || (tokenVerified && !settings.exportToken) }
 }
 
 /** The ID token's claims that decide trusted publishing, for later steps (never the token itself). */

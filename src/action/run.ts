@@ -34,7 +34,7 @@ export async function run(runner: ActionRunner): Promise<void> {
     const path =
       auth.method === 'oidc'
         ? await runOidcPath({ runner, report, target, http, installNpm: installCurrentNpm, now })
-        : await runTokenPath({ runner, report, target, http, authFindings: auth.findings, now })
+        : await runTokenPath({ runner, report, target, http, authFindings: auth.findings, installNpm: installCurrentNpm, now })
 
     if (effective.mode === 'setup' && path.status !== 'error') {
       const paths = await runner.group('.npmrc', () =>

@@ -7,6 +7,7 @@ import type { Target } from '../registry/target.js'
 import type { Finding } from '../types.js'
 import { manageIssue } from './issue-step.js'
 import type { PathOutcome } from './oidc-path.js'
+import { ensureNpmForStage, runPublishStep } from './publish-step.js'
 import type { StepReport } from './step-report.js'
 
 export interface TokenPathInput {
@@ -16,10 +17,12 @@ export interface TokenPathInput {
   http: HttpClient
   /** Findings of the auth choice: they count towards the status. */
   authFindings: readonly Finding[]
+  /** Installs a current npm 11 globally (upgrade-npm). */
+  installNpm: () => Promise<void>
   now: Date
 }
 
-export async function runTokenPath({ runner, report, target, http, authFindings, now }: TokenPathInput): Promise<PathOutcome> {
+export async function runTokenPath({ runner, report, target, http, authFindings, installNpm, now }: TokenPathInput): Promise<PathOutcome> {
   const { settings, profile, registry } = target
   const assessment = await runner.group('Token', () =>
     assessToken({ http, registry, isPublicRegistry: target.isPublicRegistry, profile, settings, env: runner.env, now }),
@@ -28,9 +31,23 @@ export async function runTokenPath({ runner, report, target, http, authFindings,
   assessment.notes.forEach((note) => runner.info(note))
   if (assessment.report) report.recordToken(assessment.report)
   report.add(...assessment.findings)
-  const status = worst(assessment.status, worstOf(authFindings))
+  const publishing = assessment.rejected
+    ? undefined
+    : await runPublishStep({
+        runner,
+        report,
+        target,
+        http,
+        method: 'token',
+        tokenFor: () => settings.token,
+        tokenStageOnly: assessment.report?.details?.stageOnly,
+        now,
+      })
+  if (publishing?.mode === 'stage' && settings.mode === 'setup') await ensureNpmForStage(runner, settings.upgradeNpm, installNpm)
+  const status = worst(assessment.status, worstOf(authFindings), publishing?.status ?? 'ok')
   if (settings.openIssue) {
-    const issue = await runner.group('Issue', () => manageIssue({ runner, settings, registry, summary: report.summary, status, assessment, now }))
+    const findings = [...assessment.findings, ...(publishing?.findings ?? [])]
+    const issue = await runner.group('Issue', () => manageIssue({ runner, settings, registry, summary: report.summary, status, assessment, findings, now }))
     report.set('issue-number', issue)
   }
   return { status, exportValue: settings.exportToken && settings.token ? settings.token : undefined, authLine: true }

@@ -10,6 +10,7 @@ import { findNpmOnPath } from '../registry/npm-config.js'
 import { packagesToCheck, type LocalPackage } from '../project/local-packages.js'
 import type { Runner } from '../ports/runner.js'
 import { versionAtLeast } from '../util/semver.js'
+import { MIN_NPM_FOR_STAGE } from '../publishing/policy.js'
 import { checkToken, type TokenReport } from '../check/check-token.js'
 import { describeClaims } from './claims.js'
 import { localRepositoryProblem } from './diagnose.js'
@@ -26,7 +27,7 @@ export interface OidcFlowInput {
   registry: URL
   isPublicRegistry: boolean
   /** packages, working-directory, token, token-env, mode, upgrade-npm and the expiry thresholds. */
-  settings: Pick<Settings, 'packages' | 'workingDirectory' | 'token' | 'tokenEnv' | 'mode' | 'upgradeNpm' | 'warnDays' | 'failDays' | 'expiresOn'>
+  settings: Pick<Settings, 'packages' | 'workingDirectory' | 'token' | 'tokenEnv' | 'mode' | 'upgradeNpm' | 'warnDays' | 'failDays' | 'expiresOn' | 'publish'>
   /** Installs a current npm 11 globally (upgrade-npm). */
   installNpm: () => Promise<void>
   now: Date
@@ -59,7 +60,8 @@ export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
     packages,
     env: oidcEnvironment(input.runner.env),
     onSecret: (s) => runner.mask(s),
-    keepTokens: !npmOk,
+    // Kept in memory (masked) to export one for an old npm, and to list each package's staged versions.
+    keepTokens: true,
     token: input.settings.token || undefined,
   })
   runner.info(`ID token (audience ${report.audience}) claims:\n  ${describeClaims(report.claims).join('\n  ')}`)
@@ -142,19 +144,28 @@ function repositoryFindings(report: PreflightReport, packages: readonly LocalPac
 
 /** Checks (and with upgrade-npm, upgrades) the npm on PATH. Returns its version, undefined when none. */
 async function ensureNpm(input: OidcFlowInput, packageCount: number): Promise<string | undefined> {
+  // publish: stage runs `npm stage publish`, which exists from 11.15.0 on (and exchanges by itself).
+  const stage = input.settings.publish === 'stage'
+  const minimum = stage ? MIN_NPM_FOR_STAGE : MIN_NPM_FOR_OIDC
   const found = findNpmOnPath(input.runner.env)?.version
-  if (found && versionAtLeast(found, MIN_NPM_FOR_OIDC)) {
+  if (found && versionAtLeast(found, minimum)) {
     input.runner.info(`npm ${found} on PATH performs the OIDC exchange itself at publish time.`)
     return found
   }
   if (input.settings.upgradeNpm) {
-    input.runner.info(`npm ${found ?? '(none)'} is older than ${MIN_NPM_FOR_OIDC}: installing npm 11 (upgrade-npm: true).`)
+    input.runner.info(`npm ${found ?? '(none)'} is older than ${minimum}: installing npm 11 (upgrade-npm: true).`)
     await input.installNpm()
     const now = findNpmOnPath(input.runner.env)?.version
-    if (!now || !versionAtLeast(now, MIN_NPM_FOR_OIDC)) {
+    if (!now || !versionAtLeast(now, minimum)) {
       throw new ActionError(`upgrade-npm: installed npm 11, but the npm on PATH is still ${now ?? 'missing'}. Check that the global npm prefix is on PATH.`)
     }
     return now
+  }
+  if (stage) {
+    throw new ActionError(
+      `publish: stage runs \`npm stage publish\`, which needs npm ${MIN_NPM_FOR_STAGE} or newer; the npm on PATH is ${found ?? 'missing'}. ` +
+        'Set `upgrade-npm: true`, or install a current npm before this step (`npm install -g npm@11`).',
+    )
   }
   if (packageCount > 1) {
     throw new ActionError(

@@ -15,6 +15,8 @@ export interface TokenDetails {
   expiresAt?: Date
   createdAt?: Date
   readonly?: boolean
+  /** Its write permissions are stage-only (`read-write-stage-only`): it can `npm stage publish`, not publish. */
+  stageOnly?: boolean
   cidr: string[]
   bypass2fa?: boolean
   revoked?: boolean
@@ -195,18 +197,32 @@ function describeEntry(entry: Record<string, unknown>, matchedBy: TokenDetails['
     expiresAt: toDate(entry.expiry ?? entry.expires ?? entry.expires_at),
     createdAt: toDate(entry.created),
     readonly: readonlyOf(entry),
+    stageOnly: stageOnlyOf(entry),
     cidr: cidrs.filter((c): c is string => typeof c === 'string'),
     bypass2fa: typeof entry.bypass_2fa === 'boolean' ? entry.bypass_2fa : undefined,
     revoked: typeof entry.revoked === 'boolean' ? entry.revoked : undefined,
   }
 }
 
+/** The `action` of each permission entry (`read`, `write`, or a stage-only spelling). */
+function permissionActions(entry: Record<string, unknown>): string[] {
+  if (!Array.isArray(entry.permissions)) return []
+  return (entry.permissions as unknown[])
+    .map((p) => (p && typeof p === 'object' ? (p as { action?: unknown }).action : undefined))
+    .filter((a): a is string => typeof a === 'string')
+}
+
 function readonlyOf(entry: Record<string, unknown>): boolean | undefined {
   if (typeof entry.readonly === 'boolean') return entry.readonly
-  if (Array.isArray(entry.permissions) && entry.permissions.length > 0) {
-    return !entry.permissions.some((p) => p && typeof p === 'object' && (p as { action?: unknown }).action === 'write')
-  }
-  return undefined
+  const actions = permissionActions(entry)
+  return actions.length > 0 ? actions.every((a) => a === 'read') : undefined
+}
+
+/** Stage-only: some permission stages and none writes directly. */
+function stageOnlyOf(entry: Record<string, unknown>): boolean | undefined {
+  const actions = permissionActions(entry)
+  if (actions.length === 0) return undefined
+  return actions.some((a) => /stage/i.test(a)) && !actions.includes('write')
 }
 
 function toDate(value: unknown): Date | undefined {

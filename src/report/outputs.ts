@@ -4,6 +4,7 @@
  * unstringified. A misspelled name or a value of the wrong type does not type-check.
  */
 import type { TokenReport } from '../check/check-token.js'
+import type { StagedVersion } from '../registry/stage-api.js'
 import type { AuthMethod, ExpirySource, Status, TokenType } from '../types.js'
 
 export interface PackageOutput {
@@ -27,6 +28,9 @@ export interface Outputs {
   packages: PackageOutput[] | null
   provenance: boolean | null
   'oidc-claims': Record<string, string> | null
+  'publish-command': 'npm publish' | 'npm stage publish' | ''
+  /** null: the registry has no staging area (or it was not asked). */
+  staged: StagedVersion[] | null
   'issue-number': number | null
 }
 
@@ -45,6 +49,8 @@ export const OUTPUT_NAMES = [
   'packages',
   'provenance',
   'oidc-claims',
+  'publish-command',
+  'staged',
   'issue-number',
 ] as const satisfies readonly OutputName[]
 
@@ -67,6 +73,8 @@ export function emptyOutputs(): Outputs {
     packages: null,
     provenance: null,
     'oidc-claims': null,
+    'publish-command': '',
+    staged: null,
     'issue-number': null,
   }
 }

@@ -4,6 +4,7 @@
 import { isoDay } from '../check/grade.js'
 import type { AuthMethod, Finding, Mode, Status } from '../types.js'
 import { describeClaims, type IdTokenClaims } from '../oidc/claims.js'
+import type { StagedVersion } from '../registry/stage-api.js'
 
 export interface SummaryData {
   mode: Mode
@@ -26,6 +27,10 @@ export interface SummaryData {
     provenance: boolean
     npmVersion: string | undefined
   }
+  /** What the publish step should run, and why; `note`: what the step cannot know about it. */
+  publish?: { command: string; reason: string; note?: string }
+  /** Versions of the job's packages waiting in npm's staging area (undefined: not listed). */
+  staged?: StagedVersion[]
   /** A failure that ended the step early, already worded for the user. */
   failure?: string
 }
@@ -52,6 +57,7 @@ export function renderSummary(data: SummaryData): string {
     ['Created', data.createdAt ? isoDay(data.createdAt) : ''],
     ['Expires', data.expiresAt ? `${isoDay(data.expiresAt)}${data.expirySource === 'input' ? ' (from expires-on)' : ''}` : data.tokenKind ? 'unknown' : ''],
     ['Days left', data.daysLeft === undefined ? '' : String(data.daysLeft)],
+    ...(data.publish ? [['Publish with', `${data.publish.command} (${data.publish.reason})`] as [string, string]] : []),
     ['Status', STATUS_ICON[data.status]],
     ['.npmrc', data.mode === 'check' ? 'not written (check mode)' : (data.npmrcPath ?? '')],
   ]
@@ -62,6 +68,15 @@ export function renderSummary(data: SummaryData): string {
     for (const pkg of data.oidc.packages) lines.push(`| ${cell(pkg.name)} | ${cell(pkg.result)} |`)
     lines.push('', `ID token claims: ${describeClaims(data.oidc.claims).map(cell).join(' · ')}`, '')
     lines.push(`npm on PATH: ${cell(data.oidc.npmVersion ?? 'not found')} · provenance: ${data.oidc.provenance ? 'on (public repository)' : 'off'}`)
+  }
+  if (data.publish?.note) lines.push('', cell(data.publish.note))
+  if (data.staged && data.staged.length > 0) {
+    lines.push('', '### Staged versions waiting for approval', '', '| Package | Version | Tag | Staged | Approve with |', '|---|---|---|---|---|')
+    for (const v of data.staged) {
+      lines.push(
+        `| ${cell(v.package)} | ${cell(v.version)} | ${cell(v.tag)} | ${cell(v.stagedAt ? isoDay(new Date(v.stagedAt)) : '')} | ${cell(`npm stage approve ${v.id}`)} |`,
+      )
+    }
   }
   if (data.failure) lines.push('', `**Failed:** ${cell(data.failure)}`)
   const shown = data.findings.filter((f) => f.message !== data.failure)

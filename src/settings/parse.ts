@@ -57,6 +57,8 @@ export function parseSettings(read: InputReader): Settings {
     timeoutMs: parseInteger(get, 'timeout-seconds', 25, 1, 600) * 1000,
     registryKind: parseRegistryKind(get('registry-kind')),
     packageManager: parseChoice(get, 'package-manager', ['auto', 'npm', 'pnpm', 'yarn'] as const, 'auto'),
+    publish: parseChoice(get, 'publish', ['auto', 'direct', 'stage'] as const, 'auto'),
+    stageWarnDays: parseDays(get, 'stage-warn-days', 3),
   }
 }
 

@@ -4,7 +4,8 @@
  * line would be visible to every process on the machine.
  */
 import { assessToken } from '../../check/check-token.js'
-import { EXIT_CODE } from '../../check/grade.js'
+import { EXIT_CODE, worst } from '../../check/grade.js'
+import { assessPublishing } from '../../publishing/assess.js'
 import { HttpClient } from '../../http/client.js'
 import type { Logger } from '../../ports/logger.js'
 import { registryProfile } from '../../registry/kind.js'
@@ -21,6 +22,9 @@ export const CHECK_FLAGS: Readonly<Record<string, string>> = {
   '--fail-days': 'fail-days',
   '--expires-on': 'expires-on',
   '--timeout-seconds': 'timeout-seconds',
+  '--publish': 'publish',
+  '--stage-warn-days': 'stage-warn-days',
+  '--packages': 'packages',
 }
 
 export const CHECK_USAGE = `Usage: setup-npm-auth check [options]
@@ -34,6 +38,11 @@ Options:
   --fail-days N         fail when it expires within N days (default 0: only once expired)
   --expires-on DATE     expiry (YYYY-MM-DD) to use when the registry reports none
   --timeout-seconds N   overall deadline for the registry requests (default 25)
+  --publish MODE        what the publish step runs: auto (default), direct (npm publish) or stage
+                        (npm stage publish); on npm's registry, direct publishing with a token gets
+                        a warning: it ends in January 2027
+  --stage-warn-days N   warn when a staged version has waited longer than N days (default 3)
+  --packages a,b        the packages whose staged versions to list (default: package.json here)
   --json                print the result as JSON (the action's outputs)
   -h, --help            this help
 
@@ -54,10 +63,27 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
   const http = new HttpClient({ deadline: Date.now() + settings.timeoutMs, logger: log, env: io.env })
   const profile = registryProfile(registry, { choice: settings.registryKind, isPublicRegistry })
   const assessment = await assessToken({ http, registry, isPublicRegistry, profile, settings, env: io.env, now: new Date() })
-  const { status, findings, report } = assessment
+  const { report } = assessment
+  const publishing = assessment.rejected
+    ? undefined
+    : await assessPublishing({
+        http,
+        registry,
+        npmRegistry: isPublicRegistry || profile.kind === 'npm',
+        isPublicRegistry,
+        method: 'token',
+        settings,
+        tokenFor: () => token,
+        tokenStageOnly: report?.details?.stageOnly,
+        env: io.env,
+        now: new Date(),
+      })
+  const status = worst(assessment.status, publishing?.status ?? 'ok')
+  const findings = [...assessment.findings, ...(publishing?.findings ?? [])]
   const fields = tokenOutputs(report)
   if (args.json) {
-    io.out(`${JSON.stringify({ status, 'registry-url': registry.href, ...fields, findings }, null, 2)}\n`)
+    const publish = { 'publish-command': publishing?.command ?? '', staged: publishing?.staged ?? null }
+    io.out(`${JSON.stringify({ status, 'registry-url': registry.href, ...fields, ...publish, findings }, null, 2)}\n`)
   } else {
     const rows: Array<[string, string]> = [
       ['registry', `${registry.href} (${source})`],
@@ -68,6 +94,8 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
         report?.expiresAt ? `${report.expiresAt.toISOString().slice(0, 10)}${report.expirySource === 'input' ? ' (from --expires-on)' : ''}` : 'unknown',
       ],
       ['days left', report?.daysLeft === undefined ? '—' : String(report.daysLeft)],
+      ['publish with', publishing ? `${publishing.command} (${publishing.reason})` : '—'],
+      ['staged', publishing?.staged ? publishing.staged.map((v) => `${v.package}@${v.version} (${v.id})`).join(', ') || 'none' : '—'],
       ['status', status],
     ]
     io.out(rows.map(([k, v]) => `${k.padEnd(11)} ${v}`).join('\n') + '\n')
