@@ -12,6 +12,11 @@ export function daysUntil(date: Date, now: Date): number {
   return Math.floor((date.getTime() - now.getTime()) / DAY_MS)
 }
 
+/** Whole days from `date` until `now` (a day stands 24 hours after `date`). */
+export function daysSince(date: Date, now: Date): number {
+  return Math.floor((now.getTime() - date.getTime()) / DAY_MS)
+}
+
 /** `2027-03-31` */
 export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10)

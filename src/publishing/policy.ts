@@ -5,7 +5,7 @@
  */
 import type { StagedVersion } from '../registry/stage-api.js'
 import type { Finding, PublishChoice, PublishMode } from '../types.js'
-import { daysUntil } from '../check/grade.js'
+import { daysSince } from '../check/grade.js'
 
 /**
  * npm ends direct publishing (`npm publish`) with granular access tokens in January 2027; from then on it
@@ -53,8 +53,9 @@ export function directPublishingCutoff({ trustCommand, now }: CutoffInput): Find
 /** One finding per staged version: a notice while it is fresh, a warning once it has waited past stage-warn-days. */
 export function stagedFindings(versions: readonly StagedVersion[], stageWarnDays: number, now: Date): Finding[] {
   return versions.map((v) => {
-    const waited = v.stagedAt ? Math.max(0, -daysUntil(new Date(v.stagedAt), now) - 1) : undefined
-    const stale = waited !== undefined && waited > stageWarnDays
+    const waited = v.stagedAt ? Math.max(0, daysSince(new Date(v.stagedAt), now)) : undefined
+    // Longer than stage-warn-days by the clock, not by rounded days (as warn-days is graded).
+    const stale = v.stagedAt !== '' && now.getTime() - new Date(v.stagedAt).getTime() > stageWarnDays * 24 * 60 * 60 * 1000
     const how = `approve it with \`npm stage approve ${v.id}\` (2FA) or on the package's Staged Packages tab, or reject it with \`npm stage reject ${v.id}\``
     return {
       level: stale ? 'warning' : 'notice',
