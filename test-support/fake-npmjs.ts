@@ -4,7 +4,7 @@
 // npmjs refuses a publish (a token without write access to the package, a package that requires 2FA,
 // a stage-only token, a restricted scoped first publish on a free plan), and fault injection for the
 // network-failure paths. node:http only, no framework.
-import http from 'node:http'
+import type http from 'node:http'
 import { createHash, randomBytes } from 'node:crypto'
 import { answerFault, FaultQueue, type Fault, type FaultMatcher } from './faults.ts'
 import { listenOnLoopback, readBody, sendJson } from './loopback.ts'
@@ -40,7 +40,11 @@ export interface TokenSpec {
    * credential that may not write it: 404 Not found.
    */
   packages?: string[]
-  /** A stage-only token: a direct publish (PUT) is refused 403 E_STAGE_REQUIRED; only `npm stage publish` would do. */
+  /**
+   * A stage-only token (npm's `read-write-stage-only` permission, which its list entry shows): a direct
+   * publish (PUT) is refused 403 E_STAGE_REQUIRED; `npm stage publish` works; approving or rejecting a
+   * staged version is refused 403 (that takes a maintainer's own credential and 2FA).
+   */
   stageOnly?: boolean
 }
 
@@ -59,10 +63,43 @@ export interface PublishedVersion {
   name: string
   version: string
   username: string
-  /** The list `key` of the token that published. */
+  /** The list `key` of the token that published ('' for seedPackage). For an approved staged version: the token that staged it. */
   tokenKey: string
   tarball: Buffer
   tag: string
+  /** The stage id, when the version was staged and then approved. */
+  stageId?: string
+}
+
+/** A version in npm's staging area, as `GET /-/stage` and `GET /-/stage/<id>` answer it (npm's API reference). */
+export interface StagedItem {
+  /** A UUID (npm's stage commands refuse anything else). */
+  id: string
+  packageName: string
+  version: string
+  tag: string
+  /** ISO 8601. */
+  createdAt: string
+  /** The user whose token staged it. */
+  actor: string
+  actorType: string
+  /** The publish body's `access` (null when npm sent none). */
+  access: string | null
+  /** sha1 of the tarball, hex. */
+  shasum: string
+}
+
+/** A staged version a test puts straight into the staging area (as if staged earlier). */
+export interface StageSeed {
+  name: string
+  version: string
+  /** Default 'latest'. */
+  tag?: string
+  /** When it was staged (ISO 8601 or a Date): "waited N days". Default now. */
+  createdAt?: string | Date
+  /** Default 'release-bot'. */
+  actor?: string
+  access?: string | null
 }
 
 export interface FakeNpmjsOptions {
@@ -78,6 +115,8 @@ export interface FakeNpmjsOptions {
    * Default false (restricted packages are accepted).
    */
   freePlan?: boolean
+  /** The most staged versions `GET /-/stage` returns per page (it honours a smaller `perPage`). Default 100. */
+  stagePageMax?: number
 }
 
 export type GranularTokenObject = {
@@ -117,7 +156,7 @@ export interface FakeNpmjs {
   port: number
   /** Every request received, in order. */
   requests: RecordedRequest[]
-  /** Every version published through PUT. */
+  /** Every version published: through PUT, by approving a staged version, or by seedPackage. */
   published: PublishedVersion[]
   /** Registers a token; returns the list object it shows up as. */
   addToken(spec: TokenSpec): TokenObject
@@ -130,6 +169,14 @@ export interface FakeNpmjs {
   requireTwoFactor(name: string): void
   /** The full (unpaginated) token list of a user, decoys included. */
   tokenList(username: string): TokenObject[]
+  /** Publishes `name@version` straight into the store (no request): a package that exists, as staged publishing requires. */
+  seedPackage(name: string, version?: string, username?: string): PublishedVersion
+  /** What the staging area holds now, oldest first (copies). */
+  staged(): StagedItem[]
+  /** Puts a version straight into the staging area (a package that does not exist yet is allowed here). */
+  stageVersion(seed: StageSeed): StagedItem
+  /** A maintainer approves a staged version (as on the website, 2FA done): published, and gone from staging. */
+  approveStaged(id: string): PublishedVersion
   /** Queue faults for requests whose path (with query) contains the string / matches the RegExp; one is consumed per matching request. */
   fault(matcher: FaultMatcher, ...faults: Fault[]): void
   /** Faults still queued. */
@@ -141,6 +188,11 @@ const NOTICE_EXPIRED = 'Access token expired or revoked. Please try logging in a
 export const OTP_REQUIRED = 'This operation requires a one-time password.'
 export const STAGE_REQUIRED = 'E_STAGE_REQUIRED: this token may only stage a publish. Run npm stage publish, then approve the staged version.'
 export const PRIVATE_NEEDS_PLAN = 'You must sign up for private packages'
+/** The one-time password the fake accepts in `npm-otp` (approving or rejecting a staged version). */
+export const FAKE_OTP = '123456'
+/** The fake's answer to staging a version of a package that does not exist (npm: "the package must already exist"; wording unconfirmed). */
+export const STAGE_NEEDS_PACKAGE = 'Staged publishing requires an existing package: publish its first version with npm publish.'
+export const STAGE_NOT_FOUND = 'Staged package not found'
 const DAY = 24 * 60 * 60 * 1000
 
 export const sha512Hex = (s: string): string => createHash('sha512').update(s).digest('hex')
@@ -178,11 +230,43 @@ function normalisePrefix(prefix: string | undefined): string {
   return p
 }
 
+/** A version's manifest as npm sends it in a publish (only `dist` is touched here). */
+type Manifest = Record<string, unknown> & { dist?: Record<string, unknown> }
+
+/** A package document as the registry serves it. */
+interface Packument {
+  _id: string
+  name: string
+  'dist-tags': Record<string, string>
+  versions: Record<string, Manifest>
+  time: Record<string, string>
+}
+
+/** The body of a publish (PUT /<name>), as far as the fake reads it. */
+interface PublishBody {
+  name?: unknown
+  access?: unknown
+  versions?: Record<string, Manifest>
+  'dist-tags'?: Record<string, string>
+  _attachments?: Record<string, { data: string }>
+}
+
 interface StoredToken {
   spec: TokenSpec
   key: string
   object: TokenObject
 }
+
+/** A staged version with what approving it publishes. */
+interface StagedRecord {
+  item: StagedItem
+  manifest: Record<string, any>
+  tarball: Buffer
+  tokenKey: string
+}
+
+/** The version manifests and tarballs of a publish-style body (PUT or stage), or why it is not one. */
+type PublishBody = { ok: true; doc: Record<string, any>; versions: Array<[string, Record<string, any>, Buffer, string]> } | { ok: false; error: string }
 
 export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeNpmjs> {
   const prefix = normalisePrefix(opts.prefix)
@@ -191,10 +275,12 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   const published: PublishedVersion[] = []
   const tokens = new Map<string, StoredToken>() // by secret
   const lists = new Map<string, TokenObject[]>() // by username, decoys included, in list order
-  const packuments = new Map<string, Record<string, any>>() // by package name
+  const packuments = new Map<string, Packument>() // by package name
   const tarballs = new Map<string, Buffer>() // by path after the prefix, decoded ('@s/p/-/p-1.0.0.tgz')
   const faults = new FaultQueue()
   const twoFactor = new Set<string>() // package names whose publish requires 2FA (or a bypass token)
+  const stagePageMax = Math.max(1, opts.stagePageMax ?? 100)
+  const staging = new Map<string, StagedRecord>() // by stage id, in staging order
   let tokenCounter = 0
   let origin = ''
   let url = ''
@@ -225,7 +311,7 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
       created,
       updated: created,
       accessed: null,
-      permissions: [{ name: 'package', action: spec.readonly ? 'read' : 'write' }],
+      permissions: [{ name: 'package', action: spec.readonly ? 'read' : spec.stageOnly ? 'read-write-stage-only' : 'write' }],
       scopes: [{ name: '*', type: 'package' }],
     }
   }
@@ -350,6 +436,48 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     })
   }
 
+  /** Reads a publish-style body (npm publish and npm stage publish send the same): one tarball per version. */
+  function readPublishBody(name: string, body: Buffer): PublishBody {
+    let doc: Record<string, any>
+    try {
+      doc = JSON.parse(body.toString('utf8')) as Record<string, any>
+    } catch {
+      return { ok: false, error: 'Invalid JSON body' }
+    }
+    if (doc.name !== name) return { ok: false, error: `Package name mismatch: ${String(doc.name)} vs ${name}` }
+    const versions = Object.entries((doc.versions ?? {}) as Record<string, Record<string, any>>)
+    if (versions.length === 0) return { ok: false, error: 'No versions in publish body' }
+    const attachments = Object.entries((doc._attachments ?? {}) as Record<string, { data: string }>)
+    const out: Array<[string, Record<string, any>, Buffer, string]> = []
+    for (const [version, manifest] of versions) {
+      const attachment = attachments.find(([file]) => file.endsWith(`-${version}.tgz`)) ?? attachments[0]
+      if (!attachment) return { ok: false, error: `No tarball attached for ${version}` }
+      const tags = Object.entries((doc['dist-tags'] ?? {}) as Record<string, string>).filter(([, v]) => v === version)
+      out.push([version, manifest, Buffer.from(attachment[1].data, 'base64'), tags[0]?.[0] ?? 'latest'])
+    }
+    return { ok: true, doc, versions: out }
+  }
+
+  const publishedOver = (name: string, version: string): boolean => Boolean(packuments.get(name)?.versions[version])
+
+  /** Puts one version into the packument (its tarball served under the prefix) and records it. */
+  function publishVersion(name: string, version: string, manifest: Record<string, any>, tarball: Buffer, tag: string, by: Omit<PublishedVersion, 'name' | 'version' | 'tarball' | 'tag'>): PublishedVersion {
+    const existing = packuments.get(name) ?? { _id: name, name, 'dist-tags': {}, versions: {}, time: {} }
+    const unscoped = name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name
+    const tarballPath = `${name}/-/${unscoped}-${version}.tgz`
+    tarballs.set(tarballPath, tarball)
+    const now = new Date().toISOString()
+    existing.versions[version] = { ...manifest, dist: { ...(manifest.dist ?? {}), tarball: `${url}${tarballPath}` } }
+    existing.time[version] = now
+    existing['dist-tags'][tag] = version
+    existing.time.modified = now
+    existing.time.created ??= now
+    packuments.set(name, existing)
+    const record: PublishedVersion = { name, version, tarball, tag, ...by }
+    published.push(record)
+    return record
+  }
+
   function handlePublish(req: http.IncomingMessage, res: http.ServerResponse, name: string, body: Buffer): void {
     const auth = authenticate(req)
     if (auth.kind !== 'ok') return sendUnauthorized(res, auth)
@@ -360,51 +488,141 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     if (!mayWrite(spec, name)) return sendJson(res, 404, { error: 'Not found' })
     if (spec.stageOnly) return sendJson(res, 403, { error: STAGE_REQUIRED, code: 'E_STAGE_REQUIRED' })
     if (twoFactor.has(name) && !spec.bypass2fa) return sendJson(res, 401, { error: OTP_REQUIRED }, { 'www-authenticate': 'OTP' })
-    let doc: Record<string, any>
-    try {
-      doc = JSON.parse(body.toString('utf8'))
-    } catch {
-      return sendJson(res, 400, { error: 'Invalid JSON body' })
-    }
-    if (doc.name !== name) return sendJson(res, 400, { error: `Package name mismatch: ${doc.name} vs ${name}` })
-    if (opts.freePlan && name.startsWith('@') && !packuments.has(name) && doc.access !== 'public') {
+    const parsed = readPublishBody(name, body)
+    if (!parsed.ok) return sendJson(res, 400, { error: parsed.error })
+    if (opts.freePlan && name.startsWith('@') && !packuments.has(name) && parsed.doc.access !== 'public') {
       return sendJson(res, 402, { error: PRIVATE_NEEDS_PLAN })
     }
-    const existing = packuments.get(name) ?? { _id: name, name, 'dist-tags': {}, versions: {}, time: {} }
-    const versions = Object.entries((doc.versions ?? {}) as Record<string, any>)
-    if (versions.length === 0) return sendJson(res, 400, { error: 'No versions in publish body' })
-    const attachments = Object.entries((doc._attachments ?? {}) as Record<string, { data: string }>)
-    const unscoped = name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name
-    for (const [version] of versions) {
-      if (existing.versions[version]) {
+    for (const [version] of parsed.versions) {
+      if (publishedOver(name, version)) {
         return sendJson(res, 403, { error: `You cannot publish over the previously published versions: ${version}.` })
       }
     }
-    const now = new Date().toISOString()
-    for (const [version, manifest] of versions) {
-      const attachment = attachments.find(([file]) => file.endsWith(`-${version}.tgz`)) ?? attachments[0]
-      if (!attachment) return sendJson(res, 400, { error: `No tarball attached for ${version}` })
-      const tarball = Buffer.from(attachment[1].data, 'base64')
-      const tarballPath = `${name}/-/${unscoped}-${version}.tgz`
-      tarballs.set(tarballPath, tarball)
-      manifest.dist = { ...(manifest.dist ?? {}), tarball: `${url}${tarballPath}` }
-      existing.versions[version] = manifest
-      existing.time[version] = now
-      const tags = Object.entries((doc['dist-tags'] ?? {}) as Record<string, string>).filter(([, v]) => v === version)
-      for (const [tag] of tags) existing['dist-tags'][tag] = version
-      published.push({
-        name,
-        version,
-        username: auth.stored.spec.username,
-        tokenKey: auth.stored.key,
-        tarball,
-        tag: tags[0]?.[0] ?? 'latest',
-      })
+    for (const [version, manifest, tarball, tag] of parsed.versions) {
+      publishVersion(name, version, manifest, tarball, tag, { username: spec.username, tokenKey: auth.stored.key })
     }
-    existing.time.modified = now
-    existing.time.created ??= now
-    packuments.set(name, existing)
     sendJson(res, 200, { success: true })
+  }
+
+  // ---- staging (npm stage …) -----------------------------------------------------------------
+
+  /** The staged versions a token may see: those of packages it may write (stage-only counts). */
+  const visibleTo = (spec: TokenSpec, record: StagedRecord): boolean => mayWrite(spec, record.item.packageName)
+
+  function addStaged(item: Omit<StagedItem, 'id'>, manifest: Record<string, any>, tarball: Buffer, tokenKey: string): StagedItem {
+    const record: StagedRecord = { item: { id: randomUUID(), ...item }, manifest, tarball, tokenKey }
+    staging.set(record.item.id, record)
+    return { ...record.item }
+  }
+
+  function approve(record: StagedRecord): PublishedVersion {
+    const { item } = record
+    staging.delete(item.id)
+    const who = [...tokens.values()].find((t) => t.key === record.tokenKey)?.spec.username ?? item.actor
+    return publishVersion(item.packageName, item.version, record.manifest, record.tarball, item.tag, { username: who, tokenKey: record.tokenKey, stageId: item.id })
+  }
+
+  /** `POST /-/stage/package/<escaped name>`: the publish body of `npm stage publish` → 201 `{ stageId }`. No 2FA: that is deferred to approval. */
+  function handleStagePublish(req: http.IncomingMessage, res: http.ServerResponse, name: string, body: Buffer): void {
+    const auth = authenticate(req)
+    if (auth.kind !== 'ok') return sendUnauthorized(res, auth)
+    const { spec } = auth.stored
+    if (spec.readonly) return sendJson(res, 403, { error: 'You do not have permission to publish. Read-only token.' })
+    if (!mayWrite(spec, name)) return sendJson(res, 404, { error: 'Not found' })
+    const parsed = readPublishBody(name, body)
+    if (!parsed.ok) return sendJson(res, 400, { error: parsed.error })
+    if (!packuments.has(name)) return sendJson(res, 404, { error: STAGE_NEEDS_PACKAGE })
+    if (parsed.versions.length !== 1) return sendJson(res, 400, { error: 'Stage one version at a time' })
+    const [version, manifest, tarball, tag] = parsed.versions[0]
+    if (publishedOver(name, version)) return sendJson(res, 403, { error: `You cannot publish over the previously published versions: ${version}.` })
+    if ([...staging.values()].some((r) => r.item.packageName === name && r.item.version === version)) {
+      return sendJson(res, 409, { error: `${name}@${version} is already staged.` })
+    }
+    const shasum = typeof manifest.dist?.shasum === 'string' ? (manifest.dist.shasum as string) : createHash('sha1').update(tarball).digest('hex')
+    const access = typeof parsed.doc.access === 'string' ? (parsed.doc.access as string) : null
+    const item = addStaged(
+      { packageName: name, version, tag, createdAt: new Date().toISOString(), actor: spec.username, actorType: 'user', access, shasum },
+      manifest,
+      tarball,
+      auth.stored.key,
+    )
+    sendJson(res, 201, { stageId: item.id })
+  }
+
+  /** `GET /-/stage?package=&page=&perPage=` (page 0-based, as `npm stage list` pages it) → `{ items, page, perPage, total }`. */
+  function handleStageList(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): void {
+    const auth = authenticate(req)
+    if (auth.kind !== 'ok') return sendUnauthorized(res, auth)
+    const wanted = query.get('package')
+    const all = [...staging.values()].filter((r) => visibleTo(auth.stored.spec, r) && (wanted === null || r.item.packageName === wanted))
+    const requested = Number(query.get('perPage'))
+    const perPage = Number.isInteger(requested) && requested > 0 ? Math.min(requested, stagePageMax) : stagePageMax
+    const pageParam = Number(query.get('page') ?? '0')
+    const page = Number.isInteger(pageParam) && pageParam >= 0 ? pageParam : 0
+    const items = all.slice(page * perPage, (page + 1) * perPage).map((r) => ({ ...r.item }))
+    sendJson(res, 200, { items, page, perPage, total: all.length })
+  }
+
+  /** `GET /-/stage/<id>`, `GET /-/stage/<id>/tarball`, `POST /-/stage/<id>/approve`, `DELETE /-/stage/<id>`. */
+  function handleStageItem(req: http.IncomingMessage, res: http.ServerResponse, id: string, action: string | undefined, method: string): void {
+    const auth = authenticate(req)
+    if (auth.kind !== 'ok') return sendUnauthorized(res, auth)
+    const { spec } = auth.stored
+    const record = staging.get(id)
+    if (!record || !visibleTo(spec, record)) return sendJson(res, 404, { error: STAGE_NOT_FOUND })
+    if (method === 'GET' && action === undefined) return sendJson(res, 200, { ...record.item })
+    if (method === 'GET' && action === 'tarball') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': record.tarball.length })
+      res.end(record.tarball)
+      return
+    }
+    const approving = method === 'POST' && action === 'approve'
+    const rejecting = method === 'DELETE' && action === undefined
+    if (!approving && !rejecting) return sendJson(res, 405, { error: 'Method not allowed' })
+    // A maintainer's decision: proof of presence (2FA), and a credential that may publish the package itself.
+    if (spec.readonly || spec.stageOnly) {
+      return sendJson(res, 403, { error: `This token may not ${approving ? 'approve' : 'reject'} staged versions of ${record.item.packageName}.` })
+    }
+    if (req.headers['npm-otp'] !== FAKE_OTP) return sendJson(res, 401, { error: OTP_REQUIRED }, { 'www-authenticate': 'OTP' })
+    if (rejecting) {
+      staging.delete(id)
+      res.writeHead(204)
+      res.end()
+      return
+    }
+    if (publishedOver(record.item.packageName, record.item.version)) {
+      return sendJson(res, 403, { error: `You cannot publish over the previously published versions: ${record.item.version}.` })
+    }
+    approve(record)
+    sendJson(res, 200, { success: true })
+  }
+
+  /** The staging routes (path after the prefix); false when `rest` is not one of them. */
+  function routeStage(req: http.IncomingMessage, res: http.ServerResponse, rest: string, query: URLSearchParams, method: string, body: Buffer): boolean {
+    if (rest === '-/stage') {
+      if (method === 'GET') handleStageList(req, res, query)
+      else sendJson(res, 405, { error: 'Method not allowed' })
+      return true
+    }
+    const publish = /^-\/stage\/package\/(.+)$/.exec(rest)
+    if (publish) {
+      let name: string
+      try {
+        name = decodeURIComponent(publish[1])
+      } catch {
+        sendJson(res, 400, { error: 'Bad escape in path' })
+        return true
+      }
+      if (method === 'POST') handleStagePublish(req, res, name, body)
+      else sendJson(res, 405, { error: 'Method not allowed' })
+      return true
+    }
+    const item = /^-\/stage\/([^/]+)(?:\/(approve|tarball))?$/.exec(rest)
+    if (item) {
+      handleStageItem(req, res, item[1], item[2], method)
+      return true
+    }
+    return false
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -429,6 +647,7 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     }
     if (rest === '-/npm/v1/tokens' && method === 'GET') return handleTokenList(req, res, parsed.searchParams)
     if (rest.startsWith('-/npm/v1/security/') && method === 'POST') return sendJson(res, 200, {}) // npm install's audit
+    if ((rest === '-/stage' || rest.startsWith('-/stage/')) && routeStage(req, res, rest, parsed.searchParams, method, body)) return
     if (rest.startsWith('-/')) return sendJson(res, 404, { error: 'Not found' })
 
     let decoded: string
@@ -473,6 +692,35 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     revokeToken,
     requireTwoFactor: (name) => void twoFactor.add(name),
     tokenList: (username) => [...userList(username)],
+    seedPackage(name, version = '1.0.0', username = 'seed-user') {
+      if (publishedOver(name, version)) throw new Error(`seedPackage: ${name}@${version} exists already`)
+      const manifest = { _id: `${name}@${version}`, name, version, description: 'seed' }
+      return publishVersion(name, version, manifest, Buffer.from(`seed tarball of ${name}@${version}`), 'latest', { username, tokenKey: '' })
+    },
+    staged: () => [...staging.values()].map((r) => ({ ...r.item })),
+    stageVersion(seed) {
+      const tarball = Buffer.from(`staged tarball of ${seed.name}@${seed.version}`)
+      const createdAt = seed.createdAt === undefined ? new Date() : new Date(seed.createdAt)
+      if (Number.isNaN(createdAt.getTime())) throw new Error(`stageVersion: bad createdAt ${String(seed.createdAt)}`)
+      const manifest = { _id: `${seed.name}@${seed.version}`, name: seed.name, version: seed.version, description: 'staged' }
+      const item = {
+        packageName: seed.name,
+        version: seed.version,
+        tag: seed.tag ?? 'latest',
+        createdAt: createdAt.toISOString(),
+        actor: seed.actor ?? 'release-bot',
+        actorType: 'user',
+        access: seed.access ?? null,
+        shasum: createHash('sha1').update(tarball).digest('hex'),
+      }
+      return addStaged(item, manifest, tarball, '')
+    },
+    approveStaged(id) {
+      const record = staging.get(id)
+      if (!record) throw new Error(`approveStaged: no staged version ${id}`)
+      if (publishedOver(record.item.packageName, record.item.version)) throw new Error(`approveStaged: ${record.item.packageName}@${record.item.version} exists already`)
+      return approve(record)
+    },
     fault(matcher, ...queued) {
       for (const f of queued) faults.add(matcher, f)
     },
