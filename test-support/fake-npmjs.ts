@@ -2,10 +2,11 @@
 // (401 + npm-notice for dead tokens, the granular/legacy token list shapes with expiry, absolute
 // pagination URLs), enough package support for the real npm CLI to publish and install, the ways
 // npmjs refuses a publish (a token without write access to the package, a package that requires 2FA,
-// a stage-only token, a restricted scoped first publish on a free plan), and fault injection for the
-// network-failure paths. node:http only, no framework.
+// a stage-only token, a restricted scoped first publish on a free plan), npm's staging area (staged
+// publishing, as npm 11.19's `npm stage publish|list|view|approve|reject|download` call it), and fault
+// injection for the network-failure paths. node:http only, no framework.
 import type http from 'node:http'
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { answerFault, FaultQueue, type Fault, type FaultMatcher } from './faults.ts'
 import { listenOnLoopback, readBody, sendJson } from './loopback.ts'
 
@@ -260,13 +261,21 @@ interface StoredToken {
 /** A staged version with what approving it publishes. */
 interface StagedRecord {
   item: StagedItem
-  manifest: Record<string, any>
+  manifest: Manifest
   tarball: Buffer
   tokenKey: string
 }
 
-/** The version manifests and tarballs of a publish-style body (PUT or stage), or why it is not one. */
-type PublishBody = { ok: true; doc: Record<string, any>; versions: Array<[string, Record<string, any>, Buffer, string]> } | { ok: false; error: string }
+/** One version of a publish-style body: its manifest, tarball and dist-tag. */
+interface BodyVersion {
+  version: string
+  manifest: Manifest
+  tarball: Buffer
+  tag: string
+}
+
+/** A publish-style body (PUT or stage) read, or why it is not one. */
+type ParsedPublish = { ok: true; doc: PublishBody; versions: BodyVersion[] } | { ok: false; error: string }
 
 export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeNpmjs> {
   const prefix = normalisePrefix(opts.prefix)
@@ -437,23 +446,23 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   }
 
   /** Reads a publish-style body (npm publish and npm stage publish send the same): one tarball per version. */
-  function readPublishBody(name: string, body: Buffer): PublishBody {
-    let doc: Record<string, any>
+  function readPublishBody(name: string, body: Buffer): ParsedPublish {
+    let doc: PublishBody
     try {
-      doc = JSON.parse(body.toString('utf8')) as Record<string, any>
+      doc = JSON.parse(body.toString('utf8')) as PublishBody
     } catch {
       return { ok: false, error: 'Invalid JSON body' }
     }
     if (doc.name !== name) return { ok: false, error: `Package name mismatch: ${String(doc.name)} vs ${name}` }
-    const versions = Object.entries((doc.versions ?? {}) as Record<string, Record<string, any>>)
+    const versions = Object.entries(doc.versions ?? {})
     if (versions.length === 0) return { ok: false, error: 'No versions in publish body' }
-    const attachments = Object.entries((doc._attachments ?? {}) as Record<string, { data: string }>)
-    const out: Array<[string, Record<string, any>, Buffer, string]> = []
+    const attachments = Object.entries(doc._attachments ?? {})
+    const out: BodyVersion[] = []
     for (const [version, manifest] of versions) {
       const attachment = attachments.find(([file]) => file.endsWith(`-${version}.tgz`)) ?? attachments[0]
       if (!attachment) return { ok: false, error: `No tarball attached for ${version}` }
-      const tags = Object.entries((doc['dist-tags'] ?? {}) as Record<string, string>).filter(([, v]) => v === version)
-      out.push([version, manifest, Buffer.from(attachment[1].data, 'base64'), tags[0]?.[0] ?? 'latest'])
+      const tag = Object.entries(doc['dist-tags'] ?? {}).find(([, v]) => v === version)?.[0] ?? 'latest'
+      out.push({ version, manifest, tarball: Buffer.from(attachment[1].data, 'base64'), tag })
     }
     return { ok: true, doc, versions: out }
   }
@@ -461,8 +470,12 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   const publishedOver = (name: string, version: string): boolean => Boolean(packuments.get(name)?.versions[version])
 
   /** Puts one version into the packument (its tarball served under the prefix) and records it. */
-  function publishVersion(name: string, version: string, manifest: Record<string, any>, tarball: Buffer, tag: string, by: Omit<PublishedVersion, 'name' | 'version' | 'tarball' | 'tag'>): PublishedVersion {
-    const existing = packuments.get(name) ?? { _id: name, name, 'dist-tags': {}, versions: {}, time: {} }
+  function publishVersion(
+    name: string,
+    { version, manifest, tarball, tag }: BodyVersion,
+    by: Pick<PublishedVersion, 'username' | 'tokenKey' | 'stageId'>,
+  ): PublishedVersion {
+    const existing: Packument = packuments.get(name) ?? { _id: name, name, 'dist-tags': {}, versions: {}, time: {} }
     const unscoped = name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name
     const tarballPath = `${name}/-/${unscoped}-${version}.tgz`
     tarballs.set(tarballPath, tarball)
@@ -493,14 +506,12 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     if (opts.freePlan && name.startsWith('@') && !packuments.has(name) && parsed.doc.access !== 'public') {
       return sendJson(res, 402, { error: PRIVATE_NEEDS_PLAN })
     }
-    for (const [version] of parsed.versions) {
+    for (const { version } of parsed.versions) {
       if (publishedOver(name, version)) {
         return sendJson(res, 403, { error: `You cannot publish over the previously published versions: ${version}.` })
       }
     }
-    for (const [version, manifest, tarball, tag] of parsed.versions) {
-      publishVersion(name, version, manifest, tarball, tag, { username: spec.username, tokenKey: auth.stored.key })
-    }
+    for (const version of parsed.versions) publishVersion(name, version, { username: spec.username, tokenKey: auth.stored.key })
     sendJson(res, 200, { success: true })
   }
 
@@ -509,7 +520,7 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   /** The staged versions a token may see: those of packages it may write (stage-only counts). */
   const visibleTo = (spec: TokenSpec, record: StagedRecord): boolean => mayWrite(spec, record.item.packageName)
 
-  function addStaged(item: Omit<StagedItem, 'id'>, manifest: Record<string, any>, tarball: Buffer, tokenKey: string): StagedItem {
+  function addStaged(item: Omit<StagedItem, 'id'>, manifest: Manifest, tarball: Buffer, tokenKey: string): StagedItem {
     const record: StagedRecord = { item: { id: randomUUID(), ...item }, manifest, tarball, tokenKey }
     staging.set(record.item.id, record)
     return { ...record.item }
@@ -519,7 +530,8 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     const { item } = record
     staging.delete(item.id)
     const who = [...tokens.values()].find((t) => t.key === record.tokenKey)?.spec.username ?? item.actor
-    return publishVersion(item.packageName, item.version, record.manifest, record.tarball, item.tag, { username: who, tokenKey: record.tokenKey, stageId: item.id })
+    const version = { version: item.version, manifest: record.manifest, tarball: record.tarball, tag: item.tag }
+    return publishVersion(item.packageName, version, { username: who, tokenKey: record.tokenKey, stageId: item.id })
   }
 
   /** `POST /-/stage/package/<escaped name>`: the publish body of `npm stage publish` → 201 `{ stageId }`. No 2FA: that is deferred to approval. */
@@ -533,13 +545,13 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     if (!parsed.ok) return sendJson(res, 400, { error: parsed.error })
     if (!packuments.has(name)) return sendJson(res, 404, { error: STAGE_NEEDS_PACKAGE })
     if (parsed.versions.length !== 1) return sendJson(res, 400, { error: 'Stage one version at a time' })
-    const [version, manifest, tarball, tag] = parsed.versions[0]
+    const { version, manifest, tarball, tag } = parsed.versions[0]
     if (publishedOver(name, version)) return sendJson(res, 403, { error: `You cannot publish over the previously published versions: ${version}.` })
     if ([...staging.values()].some((r) => r.item.packageName === name && r.item.version === version)) {
       return sendJson(res, 409, { error: `${name}@${version} is already staged.` })
     }
-    const shasum = typeof manifest.dist?.shasum === 'string' ? (manifest.dist.shasum as string) : createHash('sha1').update(tarball).digest('hex')
-    const access = typeof parsed.doc.access === 'string' ? (parsed.doc.access as string) : null
+    const shasum = typeof manifest.dist?.shasum === 'string' ? manifest.dist.shasum : createHash('sha1').update(tarball).digest('hex')
+    const access = typeof parsed.doc.access === 'string' ? parsed.doc.access : null
     const item = addStaged(
       { packageName: name, version, tag, createdAt: new Date().toISOString(), actor: spec.username, actorType: 'user', access, shasum },
       manifest,
@@ -695,7 +707,7 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     seedPackage(name, version = '1.0.0', username = 'seed-user') {
       if (publishedOver(name, version)) throw new Error(`seedPackage: ${name}@${version} exists already`)
       const manifest = { _id: `${name}@${version}`, name, version, description: 'seed' }
-      return publishVersion(name, version, manifest, Buffer.from(`seed tarball of ${name}@${version}`), 'latest', { username, tokenKey: '' })
+      return publishVersion(name, { version, manifest, tarball: Buffer.from(`seed tarball of ${name}@${version}`), tag: 'latest' }, { username, tokenKey: '' })
     },
     staged: () => [...staging.values()].map((r) => ({ ...r.item })),
     stageVersion(seed) {
@@ -718,7 +730,8 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     approveStaged(id) {
       const record = staging.get(id)
       if (!record) throw new Error(`approveStaged: no staged version ${id}`)
-      if (publishedOver(record.item.packageName, record.item.version)) throw new Error(`approveStaged: ${record.item.packageName}@${record.item.version} exists already`)
+      if (publishedOver(record.item.packageName, record.item.version))
+        throw new Error(`approveStaged: ${record.item.packageName}@${record.item.version} exists already`)
       return approve(record)
     },
     fault(matcher, ...queued) {
