@@ -118,7 +118,7 @@ function expectNothingInjected(result: RunActionResult, input: string, value: st
   // File commands: only the action's own keys.
   for (const key of Object.keys(result.outputs)) expect(OUTPUTS).toContain(key)
   const tokenEnv = /^[A-Za-z_][A-Za-z0-9_]*$/.test(value) && input === 'token-env' ? value : 'NODE_AUTH_TOKEN'
-  for (const key of Object.keys(result.env)) expect(['NPM_CONFIG_USERCONFIG', tokenEnv]).toContain(key)
+  for (const key of Object.keys(result.env)) expect(['NPM_CONFIG_USERCONFIG', 'NPM_CONFIG_LOGS_DIR', tokenEnv]).toContain(key)
   for (const key of Object.keys(result.state)) expect(Object.values(StateKey) as string[]).toContain(key)
 
   // The .npmrc, when written: the action's lines only.

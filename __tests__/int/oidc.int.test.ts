@@ -164,7 +164,9 @@ describe('trusted publishing: pre-flight and setup', () => {
     const npmrc = readFileSync(npmrcPath, 'utf8')
     expect(npmrc).not.toMatch(/_authToken|_auth\b|_password/)
     expect(npmrc).toMatch(new RegExp(`^registry=${registry.url.replace(/[.]/g, '\\.')}$`, 'm'))
-    expect(result.env).toEqual({ NPM_CONFIG_USERCONFIG: npmrcPath })
+    // No token exported: only the config path, and npm's debug-log folder for the post step's diagnosis.
+    expect(result.env).toEqual({ NPM_CONFIG_USERCONFIG: npmrcPath, NPM_CONFIG_LOGS_DIR: expect.stringMatching(/setup-npm-auth-npm-logs-/) })
+    expect(result.env.NPM_CONFIG_LOGS_DIR.startsWith(result.dirs.runnerTemp)).toBe(true)
     expect(result.summary).toContain('Trusted publishing pre-flight')
     expect(result.summary).toMatch(new RegExp(`\\| ${name} \\| ✅ exchange ok \\(HTTP 201\\) \\|`))
     expect(result.summary).toContain('workflow file: publish.yml')

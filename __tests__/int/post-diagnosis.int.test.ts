@@ -17,30 +17,6 @@ import { NOT_FOUND_MESSAGE, startIdTokenServer, trustedPublishing, type IdTokenS
 import { modernNode, repoRoot, runProcess, type ProcessResult } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction, type Annotation, type RunActionResult } from '../../test-support/run-action.ts'
 
-/**
- * KNOWN SRC BUGS, reported with this file. A test a bug breaks is declared `it.failing` while its flag is
- * true; set the flag to false once the bug is fixed (and the bundle rebuilt): `it.failing` fails on a test
- * that passes, so a forgotten flag fails the suite rather than hiding the tests.
- *
- * 1. src/action/run.ts never calls chooseLogsDir() (src/diagnose/prepare.ts) nor report.startDiagnosis()
- *    (src/action/step-report.ts): the main step exports no NPM_CONFIG_LOGS_DIR and saves no 'diagnosis'
- *    state, so the post step has nothing to explain from. Every job fails at its first assertion about
- *    what main exported. (With both calls added to run.ts, the export made with the .npmrc's, every job
- *    passes except those that bug 2 also breaks.)
- * 2. src/diagnose/classify.ts takes the package's name only from `verbose pkgid` or a failed PUT. npm 11.19
- *    logs neither when it fails before uploading — ENEEDAUTH after its OIDC exchange failed, or "You cannot
- *    publish over the previously published versions" — although the log names the package in the failed
- *    exchange's URL (`http fetch POST 404 …/-/npm/v1/oidc/token/exchange/package/<name>`) and in npm's
- *    tarball notices (`notice 📦  <name>@<version>`, `notice name: <name>`). The annotation then says
- *    "Trusted publishing failed for the package" with neither the not-pre-flighted note nor the npm trust
- *    command, and "npm publish failed." / "the package exists on the registry already".
- */
-const BUG_1_MAIN_DOES_NOT_PREPARE_DIAGNOSIS = true
-const BUG_2_PACKAGE_NAME_LOST_BEFORE_UPLOAD = true
-/** A job test; `bug2`: bug 2 breaks it too. */
-const jobIt = (name: string, fn: () => Promise<void>, bug2 = false): void =>
-  (BUG_1_MAIN_DOES_NOT_PREPARE_DIAGNOSIS || (bug2 && BUG_2_PACKAGE_NAME_LOST_BEFORE_UPLOAD) ? it.failing : it)(name, fn)
-
 const REPO = 'octo-org/octo-repo'
 const REPO_URL = `git+https://github.com/${REPO}.git`
 const PUBLISHER = { repository: REPO, workflowFile: 'publish.yml' }
@@ -243,7 +219,7 @@ function cli(args: string[]): Promise<ProcessResult> {
 // ---- token path ---------------------------------------------------------------------------------
 
 describe('post step after a token-path publish fails', () => {
-  jobIt('a token revoked after the main step accepted it: "The registry rejected the token", quoting the registry', async () => {
+  it('a token revoked after the main step accepted it: "The registry rejected the token", quoting the registry', async () => {
     const name = 'diag-revoked'
     const token = newToken()
     const j = await job({ inputs: { token }, before: () => registry.revokeToken(token), npm: [{ cwd: pkgDir(name) }] })
@@ -266,7 +242,7 @@ describe('post step after a token-path publish fails', () => {
     expect(explained.stdout.split('\n')[0]).toBe(error.title)
   })
 
-  jobIt('a package that requires 2FA and a token that does not bypass it: EOTP → "Publishing asked for a one-time password"', async () => {
+  it('a package that requires 2FA and a token that does not bypass it: EOTP → "Publishing asked for a one-time password"', async () => {
     const name = 'diag-otp'
     await tp.seedPackage(name)
     registry.requireTwoFactor(name)
@@ -282,7 +258,7 @@ describe('post step after a token-path publish fails', () => {
     expect(registry.published.filter((p) => p.name === name).map((p) => p.version)).toEqual(['1.0.0'])
   })
 
-  jobIt('a stage-only token: E_STAGE_REQUIRED → "Direct publishing refused: staging required"', async () => {
+  it('a stage-only token: E_STAGE_REQUIRED → "Direct publishing refused: staging required"', async () => {
     const name = 'diag-stage-only'
     await tp.seedPackage(name)
     const token = newToken({ stageOnly: true })
@@ -299,7 +275,7 @@ describe('post step after a token-path publish fails', () => {
     expectSummaryFor(j.post, error.title!, 'npm stage approve')
   })
 
-  jobIt('the version exists: npm refuses before uploading → "This version is already published"', async () => {
+  it('the version exists: npm refuses before uploading → "This version is already published"', async () => {
     const name = 'diag-exists'
     await tp.seedPackage(name, '1.0.0')
     const token = newToken()
@@ -316,24 +292,20 @@ describe('post step after a token-path publish fails', () => {
     expectSummaryFor(j.post, error.title!, 'Bump the version in package.json')
   })
 
-  jobIt(
-    'the version exists: the explanation names the package and version, though npm logged no pkgid',
-    async () => {
-      const name = 'diag-exists-named'
-      await tp.seedPackage(name, '2.0.0')
-      const j = await job({ inputs: { token: newToken() }, npm: [{ cwd: pkgDir(name, '2.0.0') }] })
+  it('the version exists: the explanation names the package and version, though npm logged no pkgid', async () => {
+    const name = 'diag-exists-named'
+    await tp.seedPackage(name, '2.0.0')
+    const j = await job({ inputs: { token: newToken() }, npm: [{ cwd: pkgDir(name, '2.0.0') }] })
 
-      expectNpmFailed(j.npm[0])
-      expect(readFileSync(j.logs[0], 'utf8')).not.toMatch(/^\d+ verbose pkgid /m)
-      const error = onlyError(j.post)
-      expect(error.title).toBe('This version is already published')
-      expect(error.message).toContain(`npm publish (${name}) failed.`)
-      expect(error.message).toContain(`${name}@2.0.0 exists on the registry already`)
-    },
-    true,
-  )
+    expectNpmFailed(j.npm[0])
+    expect(readFileSync(j.logs[0], 'utf8')).not.toMatch(/^\d+ verbose pkgid /m)
+    const error = onlyError(j.post)
+    expect(error.title).toBe('This version is already published')
+    expect(error.message).toContain(`npm publish (${name}) failed.`)
+    expect(error.message).toContain(`${name}@2.0.0 exists on the registry already`)
+  })
 
-  jobIt('a scoped first publish without --access public on a free plan: 402 → "First publish of … refused", fix --access public', async () => {
+  it('a scoped first publish without --access public on a free plan: 402 → "First publish of … refused", fix --access public', async () => {
     const name = '@diag/first-restricted'
     const token = newToken()
     const j = await job({ inputs: { token }, npm: [{ cwd: pkgDir(name, '1.0.0') }] })
@@ -347,7 +319,7 @@ describe('post step after a token-path publish fails', () => {
     expect(registry.published.some((p) => p.name === name)).toBe(false)
   })
 
-  jobIt('a scoped first publish with a token that has no access to the scope: 404 → "First publish of … refused", naming the scope', async () => {
+  it('a scoped first publish with a token that has no access to the scope: 404 → "First publish of … refused", naming the scope', async () => {
     const name = '@diag/first-no-scope'
     const token = newToken({ packages: ['@elsewhere/*'] })
     const j = await job({ inputs: { token }, npm: [{ cwd: pkgDir(name, '1.0.0', { publishConfig: { access: 'public' } }) }] })
@@ -360,7 +332,7 @@ describe('post step after a token-path publish fails', () => {
     expectSummaryFor(j.post, error.title!, `First publish of ${name} refused`)
   })
 
-  jobIt('a successful publish: no error annotation and no summary section, though the post step read its log', async () => {
+  it('a successful publish: no error annotation and no summary section, though the post step read its log', async () => {
     const name = 'diag-ok'
     const token = newToken()
     const j = await job({ inputs: { token }, npm: [{ cwd: pkgDir(name, '1.0.0') }] })
@@ -378,7 +350,7 @@ describe('post step after a token-path publish fails', () => {
     expectCleanedUp(j)
   })
 
-  jobIt('a token the registry echoes into its error body never appears in any step, file or summary', async () => {
+  it('a token the registry echoes into its error body never appears in any step, file or summary', async () => {
     const name = 'diag-echo'
     // Shaped like neither an npm token nor a UUID, so neither npm's redaction nor the shape scrubber
     // catches it: only the post step's mask of the exported token keeps it out.
@@ -412,7 +384,7 @@ describe('post step after a token-path publish fails', () => {
     expect(findSecretLeaks(j.post, [token], { tokenEnv: TOKEN_ENV }).some((leak) => leak.endsWith(basename(j.logs[0])))).toBe(true)
   })
 
-  jobIt('a truncated log, a binary file and other things named like debug logs are passed over; cleanup still done', async () => {
+  it('a truncated log, a binary file and other things named like debug logs are passed over; cleanup still done', async () => {
     const name = 'diag-junk'
     await tp.seedPackage(name, '1.0.0')
     const token = newToken()
@@ -453,7 +425,7 @@ describe('post step after a token-path publish fails', () => {
     expect(explained.stdout.split('\n')[0]).toBe('This version is already published')
   })
 
-  jobIt("the job's own NPM_CONFIG_LOGS_DIR is kept, and only logs written since the main step are explained", async () => {
+  it("the job's own NPM_CONFIG_LOGS_DIR is kept, and only logs written since the main step are explained", async () => {
     const name = 'diag-own-logs-dir'
     await tp.seedPackage(name, '1.0.0')
     const token = newToken()
@@ -485,68 +457,61 @@ describe('post step after a token-path publish fails', () => {
 // ---- trusted publishing -------------------------------------------------------------------------
 
 describe('post step after a trusted-publishing publish fails', () => {
-  jobIt(
-    "no matching trusted publisher: npm's own exchange fails, it falls back to the token and gets E404 → the exchange message and the npm trust command",
-    async () => {
-      const name = 'diag-oidc-nomatch'
-      const listed = 'diag-oidc-listed'
-      await tp.seedPackage(listed)
-      tp.publishers.set(listed, PUBLISHER)
-      await tp.seedPackage(name)
-      tp.publishers.set(name, { repository: REPO, workflowFile: 'release.yml' }) // another workflow file
-      // A token alongside (valid, so main exports it) that may publish neither package: npm's fallback.
-      const token = newToken({ packages: ['diag-oidc-unrelated'] })
-      const j = await job({ oidc: true, inputs: { token, packages: listed }, npm: [{ cwd: pkgDir(name) }] })
+  it("no matching trusted publisher: npm's own exchange fails, it falls back to the token and gets E404 → the exchange message and the npm trust command", async () => {
+    const name = 'diag-oidc-nomatch'
+    const listed = 'diag-oidc-listed'
+    await tp.seedPackage(listed)
+    tp.publishers.set(listed, PUBLISHER)
+    await tp.seedPackage(name)
+    tp.publishers.set(name, { repository: REPO, workflowFile: 'release.yml' }) // another workflow file
+    // A token alongside (valid, so main exports it) that may publish neither package: npm's fallback.
+    const token = newToken({ packages: ['diag-oidc-unrelated'] })
+    const j = await job({ oidc: true, inputs: { token, packages: listed }, npm: [{ cwd: pkgDir(name) }] })
 
-      expect(j.main.outputs).toMatchObject({ 'auth-method': 'oidc' })
-      expect(JSON.parse(j.main.outputs.packages)).toEqual([{ name: listed, ok: true, status: 201 }])
-      expect(npmExchanges(name).map((e) => [e.status, e.reason])).toEqual([[404, 'workflow mismatch']])
-      expectNpmFailed(j.npm[0], 'E404')
-      const error = onlyError(j.post)
-      expect(error.title).toBe(`Trusted publishing failed for ${name}`)
-      expect(error.message).toContain('npm said: E404')
-      expect(error.message).toContain(`npm's OIDC token exchange failed ("${NOT_FOUND_MESSAGE}")`)
-      expect(error.message).toContain(`fell back to the credential in ${TOKEN_ENV}`)
-      expect(error.message).toContain(
-        `The ID token claimed: repository ${REPO}, workflow ${REPO}/.github/workflows/publish.yml@refs/heads/main, environment (none).`,
-      )
-      expect(error.message).toContain(`npm trust github ${name} --repo ${REPO} --file publish.yml --allow-publish --registry ${registry.url} --yes`)
-      expect(error.message).not.toContain('never been published')
-      // The pre-flight ran for another package only: the note that would have caught this one.
-      expect(error.message).toContain(
-        `${name} was not pre-flighted by setup-npm-auth (it is not in the packages input nor in the workspace list): add it to \`packages\``,
-      )
-      expectSummaryFor(j.post, error.title!, `npm trust github ${name} --repo ${REPO} --file publish.yml --allow-publish`)
-    },
-  )
+    expect(j.main.outputs).toMatchObject({ 'auth-method': 'oidc' })
+    expect(JSON.parse(j.main.outputs.packages)).toEqual([{ name: listed, ok: true, status: 201 }])
+    expect(npmExchanges(name).map((e) => [e.status, e.reason])).toEqual([[404, 'workflow mismatch']])
+    expectNpmFailed(j.npm[0], 'E404')
+    const error = onlyError(j.post)
+    expect(error.title).toBe(`Trusted publishing failed for ${name}`)
+    expect(error.message).toContain('npm said: E404')
+    expect(error.message).toContain(`npm's OIDC token exchange failed ("${NOT_FOUND_MESSAGE}")`)
+    expect(error.message).toContain(`fell back to the credential in ${TOKEN_ENV}`)
+    expect(error.message).toContain(
+      `The ID token claimed: repository ${REPO}, workflow ${REPO}/.github/workflows/publish.yml@refs/heads/main, environment (none).`,
+    )
+    expect(error.message).toContain(`npm trust github ${name} --repo ${REPO} --file publish.yml --allow-publish --registry ${registry.url} --yes`)
+    expect(error.message).not.toContain('never been published')
+    // The pre-flight ran for another package only: the note that would have caught this one.
+    expect(error.message).toContain(
+      `${name} was not pre-flighted by setup-npm-auth (it is not in the packages input nor in the workspace list): add it to \`packages\``,
+    )
+    expectSummaryFor(j.post, error.title!, `npm trust github ${name} --repo ${REPO} --file publish.yml --allow-publish`)
+  })
 
-  jobIt(
-    'no token and a package the pre-flight did not cover: npm fails ENEEDAUTH → the package, "not pre-flighted", the npm trust command',
-    async () => {
-      const name = 'diag-oidc-unlisted'
-      const listed = 'diag-oidc-listed-2'
-      await tp.seedPackage(listed)
-      tp.publishers.set(listed, PUBLISHER)
-      await tp.seedPackage(name) // exists, no trusted publisher
-      const j = await job({ oidc: true, inputs: { packages: listed }, npm: [{ cwd: pkgDir(name) }] })
+  it('no token and a package the pre-flight did not cover: npm fails ENEEDAUTH → the package, "not pre-flighted", the npm trust command', async () => {
+    const name = 'diag-oidc-unlisted'
+    const listed = 'diag-oidc-listed-2'
+    await tp.seedPackage(listed)
+    tp.publishers.set(listed, PUBLISHER)
+    await tp.seedPackage(name) // exists, no trusted publisher
+    const j = await job({ oidc: true, inputs: { packages: listed }, npm: [{ cwd: pkgDir(name) }] })
 
-      expect(j.main.env[TOKEN_ENV]).toBeUndefined()
-      expect(npmExchanges(name).map((e) => [e.status, e.reason])).toEqual([[404, 'no trusted publisher']])
-      expectNpmFailed(j.npm[0], 'ENEEDAUTH')
-      const error = onlyError(j.post)
-      expect(error.title).toBe(`Trusted publishing failed for ${name}`)
-      expect(error.message).toContain('npm said: ENEEDAUTH')
-      expect(error.message).toContain(
-        `${name} was not pre-flighted by setup-npm-auth (it is not in the packages input nor in the workspace list): add it to \`packages\``,
-      )
-      expect(error.message).toContain(`npm trust github ${name} --repo ${REPO} --file publish.yml --allow-publish`)
-      expect(error.message).not.toContain(listed)
-      expectSummaryFor(j.post, error.title!, 'was not pre-flighted')
-    },
-    true,
-  )
+    expect(j.main.env[TOKEN_ENV]).toBeUndefined()
+    expect(npmExchanges(name).map((e) => [e.status, e.reason])).toEqual([[404, 'no trusted publisher']])
+    expectNpmFailed(j.npm[0], 'ENEEDAUTH')
+    const error = onlyError(j.post)
+    expect(error.title).toBe(`Trusted publishing failed for ${name}`)
+    expect(error.message).toContain('npm said: ENEEDAUTH')
+    expect(error.message).toContain(
+      `${name} was not pre-flighted by setup-npm-auth (it is not in the packages input nor in the workspace list): add it to \`packages\``,
+    )
+    expect(error.message).toContain(`npm trust github ${name} --repo ${REPO} --file publish.yml --allow-publish`)
+    expect(error.message).not.toContain(listed)
+    expectSummaryFor(j.post, error.title!, 'was not pre-flighted')
+  })
 
-  jobIt('the exchange works but the registry refuses the provenance (422): the repository.url to set', async () => {
+  it('the exchange works but the registry refuses the provenance (422): the repository.url to set', async () => {
     const name = 'diag-oidc-provenance'
     await tp.seedPackage(name)
     tp.publishers.set(name, PUBLISHER)

@@ -5,6 +5,7 @@
  */
 import { chooseAuthFor } from '../auth/choose-auth.js'
 import { writeConfigFiles } from '../config-files/write.js'
+import { chooseLogsDir } from '../diagnose/prepare.js'
 import { HttpClient } from '../http/client.js'
 import type { ActionRunner } from '../ports/runner.js'
 import { resolvePackageManager } from '../project/package-manager.js'
@@ -18,6 +19,7 @@ import { StepReport } from './step-report.js'
 import { runTokenPath } from './token-path.js'
 
 export async function run(runner: ActionRunner): Promise<void> {
+  const startedAt = Date.now()
   const report = new StepReport(runner)
   try {
     const settings = await readSettings(runner)
@@ -41,6 +43,7 @@ export async function run(runner: ActionRunner): Promise<void> {
         writeConfigFiles(runner, { ...targetFiles(target), exportValue: path.exportValue, authLine: path.authLine }),
       )
       report.set('npmrc-path', paths.npmrcPath)
+      prepareDiagnosis(runner, report, startedAt)
       report.summary.npmrcPath = paths.yarnrcPath ? `${paths.npmrcPath} (and ${paths.yarnrcPath} for Yarn)` : paths.npmrcPath
     }
     await report.finish(path.status)
@@ -71,6 +74,16 @@ async function resolveTarget(runner: ActionRunner, settings: Settings): Promise<
   runner.mask(target.settings.token)
   derivedSecrets(target.profile, target.registry, target.settings.token).forEach((secret) => runner.mask(secret))
   return target
+}
+
+/** npm's debug logs of the later steps go where the post step reads them, to explain a failed publish. */
+function prepareDiagnosis(runner: ActionRunner, report: StepReport, startedAt: number): void {
+  const logs = chooseLogsDir(runner.env)
+  if (logs.export) runner.exportVariable('NPM_CONFIG_LOGS_DIR', logs.dir)
+  runner.info(
+    `npm debug logs: ${logs.dir}${logs.export ? ' (exported as NPM_CONFIG_LOGS_DIR)' : " (the job's own logs-dir)"}; the post step explains a failed publish from them.`,
+  )
+  report.enableDiagnosis(logs.dir, startedAt)
 }
 
 function targetFiles({ registry, isPublicRegistry, profile, packageManager, settings }: Target) {

@@ -19,25 +19,25 @@ export class StepReport {
   readonly outputs: Outputs = emptyOutputs()
   readonly summary: SummaryData = { mode: 'setup', authMethod: '', authReason: '', registrySource: '', status: 'error', findings: [] }
 
-  /** What the post step's diagnosis will need (mode setup only); saved in state by finish. */
-  private diagnosis: DiagnosisContext | undefined
+  /** What the post step's diagnosis will need, gathered as the step learns it (logsDir empty: no diagnosis). */
+  private readonly diagnosis: DiagnosisContext = {
+    startedAt: 0,
+    logsDir: '',
+    registry: '',
+    isPublicRegistry: false,
+    authMethod: '',
+    tokenEnv: 'NODE_AUTH_TOKEN',
+    preflight: null,
+    claims: null,
+    token: null,
+    npmVersion: null,
+  }
 
   constructor(private readonly runner: ActionRunner) {}
 
-  /** From here on, what the step learns is also kept for the post step's diagnosis of a failed publish. */
-  startDiagnosis(logsDir: string, startedAt: number, target: Target): void {
-    this.diagnosis = {
-      startedAt,
-      logsDir,
-      registry: target.registry.href,
-      isPublicRegistry: target.isPublicRegistry || target.profile.kind === 'npm',
-      authMethod: '',
-      tokenEnv: target.settings.tokenEnv,
-      preflight: null,
-      claims: null,
-      token: null,
-      npmVersion: null,
-    }
+  /** npm's debug logs of the later steps go to `logsDir`: finish saves what the post step needs to explain a failure. */
+  enableDiagnosis(logsDir: string, startedAt: number): void {
+    Object.assign(this.diagnosis, { logsDir, startedAt })
   }
 
   set<K extends OutputName>(name: K, value: Outputs[K]): void {
@@ -55,8 +55,9 @@ export class StepReport {
     this.summary.mode = mode
   }
 
-  recordTarget({ registry, source, profile }: Target): void {
+  recordTarget({ registry, source, profile, isPublicRegistry, settings }: Target): void {
     this.set('registry-url', registry.href)
+    Object.assign(this.diagnosis, { registry: registry.href, isPublicRegistry: isPublicRegistry || profile.kind === 'npm', tokenEnv: settings.tokenEnv })
     this.summary.registry = registry
     this.summary.registrySource = profile.kind === 'generic' ? source : `${source}; ${profile.label}`
   }
@@ -65,7 +66,7 @@ export class StepReport {
     this.set('auth-method', auth.method)
     this.summary.authMethod = auth.method
     this.summary.authReason = auth.reason
-    if (this.diagnosis) this.diagnosis.authMethod = auth.method
+    this.diagnosis.authMethod = auth.method
     this.runner.info(`Authentication: ${auth.method} (${auth.reason})`)
     this.add(...auth.findings)
   }
@@ -73,10 +74,8 @@ export class StepReport {
   recordToken(report: TokenReport): void {
     this.runner.info(`User: ${report.username}; token kind: ${report.tokenType}; expiry: ${report.expiresAt?.toISOString() ?? 'unknown'}`)
     Object.assign(this.outputs, tokenOutputs(report))
-    if (this.diagnosis) {
-      const { readonly, bypass2fa } = report.details ?? {}
-      this.diagnosis.token = { kind: report.tokenType, expiresAt: report.expiresAt?.toISOString() ?? '', readonly, bypass2fa }
-    }
+    const { readonly, bypass2fa } = report.details ?? {}
+    this.diagnosis.token = { kind: report.tokenType, expiresAt: report.expiresAt?.toISOString() ?? '', readonly, bypass2fa }
     Object.assign(this.summary, {
       username: report.username,
       tokenKind: describeKind(report),
@@ -89,7 +88,6 @@ export class StepReport {
 
   /** The OIDC pre-flight's facts the diagnosis needs: which packages were exchanged, the claims, npm's version. */
   recordPreflight(preflight: Array<{ name: string; ok: boolean; status: number }>, claims: IdTokenClaims, npmVersion: string | undefined): void {
-    if (!this.diagnosis) return
     const { repository, workflowRef, environment, repositoryVisibility } = claims
     Object.assign(this.diagnosis, { preflight, claims: { repository, workflowRef, environment, repositoryVisibility }, npmVersion: npmVersion ?? null })
   }
@@ -98,7 +96,7 @@ export class StepReport {
   async finish(status: Status): Promise<void> {
     this.set('status', status)
     this.summary.status = status
-    if (this.diagnosis) this.runner.saveState(StateKey.Diagnosis, encodeContext(this.diagnosis))
+    if (this.diagnosis.logsDir) this.runner.saveState(StateKey.Diagnosis, encodeContext(this.diagnosis))
     for (const name of OUTPUT_NAMES) this.runner.setOutput(name, outputText(this.outputs[name]))
     if (status === 'error' && !this.summary.failure) this.runner.fail()
     if (!this.runner.hasSummary()) return

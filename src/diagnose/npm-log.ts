@@ -92,6 +92,10 @@ function addLine(run: NpmRun, raw: string): void {
     return
   }
   if (level === 'notice') {
+    // `📦  name@version`: the package a publish is about, logged before anything can fail (npm writes
+    // `verbose pkgid` only for some failures).
+    const packed = /^📦\s+(\S+@\S+)$/u.exec(text.trim())
+    if (packed && !run.pkgid) run.pkgid = short(packed[1])
     if (!TARBALL_NOTICE.test(text.trim())) pushCapped(run.notices, short(text.trim()))
     return
   }
