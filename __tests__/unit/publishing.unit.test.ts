@@ -81,6 +81,12 @@ describe('the staging area over HTTP', () => {
       if (answer === 'broken') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"nope":1}')
       const page = Number(url.searchParams.get('page'))
       const perPage = Number(url.searchParams.get('perPage'))
+      if (url.searchParams.get('package') === 'small') {
+        // A registry that pages smaller than asked: 2 per page whatever perPage says.
+        const three = items.slice(0, 3).map((i) => ({ ...i, packageName: 'small' }))
+        res.writeHead(200, { 'content-type': 'application/json' })
+        return res.end(JSON.stringify({ items: three.slice(page * 2, page * 2 + 2), page, perPage: 2, total: 3 }))
+      }
       const mine = url.searchParams.get('package') === '@acme/pkg' ? items : []
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(JSON.stringify({ items: mine.slice(page * perPage, (page + 1) * perPage), page, perPage, total: mine.length }))
@@ -108,6 +114,11 @@ describe('the staging area over HTTP', () => {
       'GET /-/stage?package=%40acme%2Fpkg&page=0&perPage=100 Bearer tok-@acme/pkg',
       'GET /-/stage?package=%40acme%2Fpkg&page=1&perPage=100 Bearer tok-@acme/pkg',
     ])
+  })
+  it('keeps paging until the total when the registry pages smaller than asked', async () => {
+    answer = 'paged'
+    const result = await listStaged({ http: http(), registry: new URL(base), token: () => 't', packages: ['small'] })
+    expect(result.kind === 'listed' ? result.versions.map((v) => v.id) : []).toEqual(['id-0', 'id-1', 'id-2'])
   })
   it('a registry without staging (404) or with a broken answer is "unavailable", not an error', async () => {
     answer = 'missing'

@@ -43,15 +43,17 @@ export async function listStaged({ http, registry, token, packages }: StageListR
       })
       if ([404, 405, 501].includes(response.status)) return { kind: 'unavailable', reason: `the registry has no staging area (HTTP ${response.status})` }
       if (response.status !== 200) return { kind: 'unavailable', reason: `the staging area answered HTTP ${response.status}` }
-      const body = parseJsonBody(response, `staged versions of ${name}`) as { items?: unknown; total?: unknown } | undefined
+      const body = parseJsonBody(response, `staged versions of ${name}`) as { items?: unknown; total?: unknown; perPage?: unknown } | undefined
       if (!body || !Array.isArray(body.items)) return { kind: 'unavailable', reason: 'the staging answer has no `items` array' }
       const items = body.items as unknown[]
       for (const item of items) {
         const v = stagedVersion(item, name)
         if (v) versions.push(v)
       }
-      const total = typeof body.total === 'number' ? body.total : 0
-      if (items.length < PER_PAGE || versions.filter((v) => v.package === name).length >= total) break
+      // Until the total is reached; a registry that pages smaller than asked says so in `total` (or `perPage`).
+      const listed = versions.filter((v) => v.package === name).length
+      const pageSize = typeof body.perPage === 'number' && body.perPage > 0 ? body.perPage : PER_PAGE
+      if (items.length === 0 || (typeof body.total === 'number' ? listed >= body.total : items.length < pageSize)) break
     }
   }
   return { kind: 'listed', versions }

@@ -84,19 +84,24 @@ export function renderSummary(data: SummaryData): string {
     lines.push('', '### Findings', '')
     for (const finding of shown) lines.push(`- **${cell(finding.title)}** (${finding.level}): ${cell(finding.message)}`)
   }
-  if (data.status !== 'ok' && data.authMethod === 'token' && data.registry) lines.push('', ...whatToDo(data.registry))
+  if (data.status !== 'ok' && data.authMethod === 'token' && data.registry) {
+    lines.push('', ...whatToDo(data.registry, data.publish?.command === 'npm stage publish'))
+  }
   return lines.join('\n') + '\n'
 }
 
 /** The steps a maintainer follows when the token needs attention. */
-export function whatToDo(registry: URL): string[] {
+export function whatToDo(registry: URL, staged = false): string[] {
   return [
     '### What to do',
     '',
     `**Rotate the token** for ${registry.host}:`,
     '1. On the registry website open Access Tokens → Generate New Token → **Granular Access Token**.',
-    '2. Give it read and write access to exactly the packages this repository publishes, an expiry that fits your rotation schedule' +
-      ' (npm caps write tokens at 90 days), and "Bypass two-factor authentication" if CI publishes with it.',
+    staged
+      ? '2. Give it the stage-only permission (read-write-stage-only) on exactly the packages this repository stages, and an expiry that' +
+        ' fits your rotation schedule: `npm stage publish` needs no 2FA, a maintainer approves each version with it.'
+      : '2. Give it read and write access to exactly the packages this repository publishes, an expiry that fits your rotation schedule' +
+        ' (npm caps write tokens at 90 days), and "Bypass two-factor authentication" if CI publishes with it.',
     '3. Update the repository secret that holds it (Settings → Secrets and variables → Actions, or `gh secret set NPM_TOKEN`).',
     '4. Revoke the old token, then re-run this check: it closes its issue once the token is healthy.',
     '',
