@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks'
 import { distStaleness } from '../test-support/dist-guard.ts'
 import { startFakeNpmjs } from '../test-support/fake-npmjs.ts'
 import { runNpm, writeFixturePackage } from '../test-support/npm-cli.ts'
-import { startIdTokenServer, trustedPublishing } from '../test-support/oidc-fakes.ts'
+import { startTrustedPublishingRegistry } from '../test-support/oidc-fakes.ts'
 import { makeOwnedTempDir, modernNode, repoRoot, runProcess } from '../test-support/process.ts'
 import { cleanupRunDirs, runAction } from '../test-support/run-action.ts'
 import { startVerdaccio } from '../test-support/verdaccio.ts'
@@ -121,10 +121,7 @@ try {
 // bounded pool). Each exchange answer is delayed 50 ms, so a sequential pre-flight would cost N × 50 ms.
 const scale = []
 {
-  const idp = await startIdTokenServer()
-  const tp = trustedPublishing(idp)
-  const reg = await startFakeNpmjs({ hook: tp.hook })
-  tp.attach(reg)
+  const { idp, tp, registry: reg, stop } = await startTrustedPublishingRegistry()
   const repository = { type: 'git', url: 'git+https://github.com/octo-org/octo-repo.git' }
   try {
     for (const n of SCALE_SIZES) {
@@ -144,8 +141,7 @@ const scale = []
       scale.push({ n, ms: median(times) })
     }
   } finally {
-    await reg.stop()
-    await idp.stop()
+    await stop()
   }
 }
 

@@ -9,6 +9,14 @@ export function runNpm(args: string[], opts: RunOptions = {}): Promise<ProcessRe
   return runProcess('npm', args, opts)
 }
 
+/**
+ * The env of a later workflow step running npm, on a HOME of its own (npm's cache in `home/cache`) and
+ * without npm's update, audit and funding chatter. Spread it first, then the action's env and the step's own.
+ */
+export function npmStepEnv(home: string): Record<string, string> {
+  return { HOME: home, npm_config_cache: join(home, 'cache'), npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' }
+}
+
 /** A minimal publishable package in `dir`. */
 export function writeFixturePackage(dir: string, name: string, version = '1.0.0', extra: Record<string, unknown> = {}): string {
   mkdirSync(dir, { recursive: true })

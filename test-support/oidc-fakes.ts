@@ -4,10 +4,11 @@
 //  - trustedPublishing: a `hook` for fake-npmjs serving npm's OIDC exchange
 //    (POST <origin>/-/npm/v1/oidc/token/exchange/package/<escaped name>): verifies the JWT (signature,
 //    audience npm:<registry host>, expiry) and matches its claims against a trusted publisher per package,
-//    then issues a package-scoped token the fake accepts for `npm publish` of that package only.
+//    then issues a package-scoped token the fake accepts for `npm publish` of that package only;
+//  - startTrustedPublishingRegistry: the two wired to a started fake-npmjs, as the tests and the bench use them.
 import type http from 'node:http'
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, verify, type KeyObject } from 'node:crypto'
-import { randomAlnum, sha512Hex, type FakeNpmjs, type PublishedVersion } from './fake-npmjs.ts'
+import { randomAlnum, sha512Hex, startFakeNpmjs, type FakeNpmjs, type FakeNpmjsOptions, type PublishedVersion } from './fake-npmjs.ts'
 import { answerFault, FaultQueue } from './faults.ts'
 import { listenOnLoopback, sendJson } from './loopback.ts'
 
@@ -408,5 +409,51 @@ export function trustedPublishing(idp: IdTokenServer, opts: TrustedPublishingOpt
       if (response.status !== 200) throw new Error(`seedPackage ${name}: HTTP ${response.status} ${await response.text()}`)
     },
     exists,
+  }
+}
+
+// ---- the ID-token server, trusted publishing and the npmjs fake together ------------------------
+
+type RegistryHook = NonNullable<FakeNpmjsOptions['hook']>
+
+export interface TrustedPublishingRegistryOptions {
+  /** The npmjs fake's options; its hook is trusted publishing's (after `hook`). */
+  registry?: Omit<FakeNpmjsOptions, 'hook'>
+  /** A hook of the caller's own, tried before trusted publishing's; return true if it answered. */
+  hook?: RegistryHook
+  /** An ID-token server to use instead of starting one; stop() leaves it running. */
+  idp?: IdTokenServer
+}
+
+export interface TrustedPublishingRegistry {
+  idp: IdTokenServer
+  tp: TrustedPublishing
+  registry: FakeNpmjs
+  /** Stops the registry, and the ID-token server unless it was given (an arrow: may be destructured). */
+  stop: () => Promise<void>
+}
+
+/** An ID-token server and an npmjs fake serving trusted publishing for its tokens (`tp` attached). */
+export async function startTrustedPublishingRegistry(opts: TrustedPublishingRegistryOptions = {}): Promise<TrustedPublishingRegistry> {
+  const idp = opts.idp ?? (await startIdTokenServer())
+  const stopIdp = () => (opts.idp ? Promise.resolve() : idp.stop())
+  const tp = trustedPublishing(idp)
+  const own = opts.hook
+  const hook: RegistryHook = own ? (req, res, body) => own(req, res, body) || tp.hook(req, res, body) : tp.hook
+  let registry: FakeNpmjs
+  try {
+    registry = await startFakeNpmjs({ ...opts.registry, hook })
+  } catch (error) {
+    await stopIdp()
+    throw error
+  }
+  tp.attach(registry)
+  return {
+    idp,
+    tp,
+    registry,
+    stop: async () => {
+      await Promise.all([registry.stop(), stopIdp()])
+    },
   }
 }

@@ -19,10 +19,10 @@ import { join } from 'node:path'
 import { cleanupRunDirs, runAction, type RunActionOptions, type RunActionResult } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.ts'
-import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
+import type { FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 import { startElsewhere, startFaultFront, type FaultFront } from '../../test-support/fault-front.ts'
 import type { Fault } from '../../test-support/faults.ts'
-import { startIdTokenServer, trustedPublishing, type IdTokenServer, type TrustedPublishing } from '../../test-support/oidc-fakes.ts'
+import { startTrustedPublishingRegistry, type IdTokenServer, type TrustedPublishing, type TrustedPublishingRegistry } from '../../test-support/oidc-fakes.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 const REPO = 'octo-org/octo-repo'
@@ -35,17 +35,16 @@ const NO_STACK = /\n\s+at .+:\d+:\d+/
 /** How much more the action's peak RSS may be with a 10 MB answer than without: well under the body's size. */
 const RSS_SLACK_KIB = 6 * 1024
 
+let fakes: TrustedPublishingRegistry
 let registry: FakeNpmjs
 let idp: IdTokenServer
 let tp: TrustedPublishing
 let gh: FakeGitHub
 
 beforeAll(async () => {
-  idp = await startIdTokenServer()
-  tp = trustedPublishing(idp)
   // One page holds every token: the front would hide the fake's absolute next-page URLs (another origin).
-  registry = await startFakeNpmjs({ pageSize: 100, hook: tp.hook })
-  tp.attach(registry)
+  fakes = await startTrustedPublishingRegistry({ registry: { pageSize: 100 } })
+  ;({ idp, tp, registry } = fakes)
   registry.addToken({ token: TOKEN, username: 'fault-user', expiry: new Date(Date.now() + 60 * DAY).toISOString() })
   await tp.seedPackage(PKG)
   tp.publishers.set(PKG, { repository: REPO, workflowFile: 'publish.yml' })
@@ -53,7 +52,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   cleanupRunDirs()
-  await Promise.all([registry?.stop(), idp?.stop(), gh?.stop()])
+  await Promise.all([fakes?.stop(), gh?.stop()])
 })
 
 // ---- the requests ------------------------------------------------------------------------------

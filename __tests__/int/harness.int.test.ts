@@ -9,7 +9,7 @@ import { startVerdaccio, type Verdaccio } from '../../test-support/verdaccio.ts'
 import { readActionInputs } from '../../test-support/action-yml.ts'
 import { cleanupRunDirs, runAction, parseFileCommands, parseWorkflowCommands } from '../../test-support/run-action.ts'
 import { repoRoot } from '../../test-support/process.ts'
-import { runNpm as runNpmIn } from '../../test-support/npm-cli.ts'
+import { npmStepEnv, runNpm as runNpmIn } from '../../test-support/npm-cli.ts'
 import { startFakeNpmjs, sha512Hex, type FakeNpmjs, type GranularTokenObject } from '../../test-support/fake-npmjs.ts'
 import { assertNoSecretLeak, findSecretLeaks } from '../../test-support/canary.ts'
 
@@ -32,7 +32,7 @@ function runNpm(args: string[], opts: { cwd?: string; npmrc?: string; env?: Reco
   const home = tmpDir()
   const userconfig = path.join(home, '.npmrc')
   writeFileSync(userconfig, opts.npmrc ?? '')
-  const env = { HOME: home, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...opts.env }
+  const env = { ...npmStepEnv(home), ...opts.env }
   return runNpmIn([...args, '--userconfig', userconfig], { cwd: opts.cwd ?? home, env })
 }
 

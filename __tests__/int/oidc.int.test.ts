@@ -9,15 +9,15 @@ import { join } from 'node:path'
 import { repoRoot, runProcess, type ProcessResult } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction, type Annotation, type RunActionOptions, type RunActionResult } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
-import { startFakeNpmjs, sha512Hex, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
-import { runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
+import { sha512Hex, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
+import { npmStepEnv, runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
 import {
   NOT_FOUND_MESSAGE,
-  startIdTokenServer,
-  trustedPublishing,
+  startTrustedPublishingRegistry,
   type IdTokenServer,
   type TrustedPublisher,
   type TrustedPublishing,
+  type TrustedPublishingRegistry,
 } from '../../test-support/oidc-fakes.ts'
 
 const REPO = 'octo-org/octo-repo'
@@ -29,22 +29,21 @@ const ACTION_UA = /^setup-npm-auth /
 const NPM10_ROOT = join(repoRoot, 'test-support', 'fixtures', 'npm10', 'node_modules', 'npm')
 const NPM10_CLI = join(NPM10_ROOT, 'bin', 'npm-cli.js')
 
+let fakes: TrustedPublishingRegistry
 let idp: IdTokenServer
 let tp: TrustedPublishing
 let registry: FakeNpmjs
 let tmpRoot: string
 
 beforeAll(async () => {
-  idp = await startIdTokenServer()
-  tp = trustedPublishing(idp)
-  registry = await startFakeNpmjs({ hook: tp.hook })
-  tp.attach(registry)
+  fakes = await startTrustedPublishingRegistry()
+  ;({ idp, tp, registry } = fakes)
   tmpRoot = mkdtempSync(join(os.tmpdir(), 'oidc-int-'))
 })
 afterAll(async () => {
   cleanupRunDirs()
   rmSync(tmpRoot, { recursive: true, force: true })
-  await Promise.all([registry?.stop(), idp?.stop()])
+  await fakes?.stop()
 })
 
 // ---- the canary over every run (m) --------------------------------------------------------------
@@ -116,15 +115,7 @@ function npmPublish(cwd: string, exported: Record<string, string>, extra: Record
   const home = tmpDir('npm-home')
   return runNpm(['publish'], {
     cwd,
-    env: {
-      HOME: home,
-      npm_config_cache: join(home, 'cache'),
-      npm_config_update_notifier: 'false',
-      npm_config_audit: 'false',
-      npm_config_fund: 'false',
-      ...exported,
-      ...extra,
-    },
+    env: { ...npmStepEnv(home), ...exported, ...extra },
   })
 }
 
@@ -354,9 +345,9 @@ describe('trusted publishing: pre-flight and setup', () => {
   })
 
   it('a registry under a path prefix: the exchange goes to the origin, the package lookup stays under the prefix', async () => {
-    const prefixedTp = trustedPublishing(idp)
-    const prefixed = await startFakeNpmjs({ prefix: '/artifactory/api/npm/npm-local/', hook: prefixedTp.hook })
-    prefixedTp.attach(prefixed)
+    // The file's ID-token server, another registry: stop() leaves the ID-token server running.
+    const prefixedFakes = await startTrustedPublishingRegistry({ idp, registry: { prefix: '/artifactory/api/npm/npm-local/' } })
+    const { tp: prefixedTp, registry: prefixed } = prefixedFakes
     try {
       const name = 'oidc-prefixed'
       const missing = 'oidc-prefixed-missing'
@@ -382,7 +373,7 @@ describe('trusted publishing: pre-flight and setup', () => {
       expect(titled(result, 'error', `Trusted publishing will fail for ${missing}`)?.message).toContain('first publish cannot use trusted publishing')
       assertNoSecretLeak(result, prefixedTp.issued)
     } finally {
-      await prefixed.stop()
+      await prefixedFakes.stop()
     }
   })
 
@@ -544,15 +535,7 @@ describe('trusted publishing with an npm too old to exchange (i)', () => {
     const before = registry.requests.length
     const pub = await runProcess(process.execPath, [NPM10_CLI, 'publish'], {
       cwd: dir,
-      env: {
-        HOME: home,
-        GITHUB_ACTIONS: 'true',
-        npm_config_cache: join(home, 'cache'),
-        npm_config_update_notifier: 'false',
-        npm_config_audit: 'false',
-        npm_config_fund: 'false',
-        ...result.env,
-      },
+      env: { ...npmStepEnv(home), GITHUB_ACTIONS: 'true', ...result.env },
     })
     expect({ code: pub.code, stderr: pub.stderr }).toMatchObject({ code: 0 })
     expect(npmExchanges(name)).toEqual([])

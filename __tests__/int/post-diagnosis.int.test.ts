@@ -10,10 +10,16 @@ import type http from 'node:http'
 import os from 'node:os'
 import { basename, join } from 'node:path'
 import { assertNoSecretLeak, findSecretLeaks, type CanaryInput } from '../../test-support/canary.ts'
-import { randomAlnum, startFakeNpmjs, STAGE_REQUIRED, type FakeNpmjs, type TokenSpec } from '../../test-support/fake-npmjs.ts'
+import { randomAlnum, STAGE_REQUIRED, type FakeNpmjs, type TokenSpec } from '../../test-support/fake-npmjs.ts'
 import { sendJson } from '../../test-support/loopback.ts'
-import { runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
-import { NOT_FOUND_MESSAGE, startIdTokenServer, trustedPublishing, type IdTokenServer, type TrustedPublishing } from '../../test-support/oidc-fakes.ts'
+import { npmStepEnv, runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
+import {
+  NOT_FOUND_MESSAGE,
+  startTrustedPublishingRegistry,
+  type IdTokenServer,
+  type TrustedPublishing,
+  type TrustedPublishingRegistry,
+} from '../../test-support/oidc-fakes.ts'
 import { modernNode, repoRoot, runProcess, type ProcessResult } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction, type Annotation, type RunActionResult } from '../../test-support/run-action.ts'
 
@@ -24,6 +30,7 @@ const TOKEN_ENV = 'NODE_AUTH_TOKEN'
 const SUMMARY_HEADING = '## Why the publish failed'
 const DAY = 86_400_000
 
+let fakes: TrustedPublishingRegistry
 let idp: IdTokenServer
 let tp: TrustedPublishing
 let registry: FakeNpmjs
@@ -32,16 +39,14 @@ let tmpRoot: string
 let testHook: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined
 
 beforeAll(async () => {
-  idp = await startIdTokenServer()
-  tp = trustedPublishing(idp)
-  registry = await startFakeNpmjs({ freePlan: true, hook: (req, res, body) => testHook?.(req, res) === true || tp.hook(req, res, body) })
-  tp.attach(registry)
+  fakes = await startTrustedPublishingRegistry({ registry: { freePlan: true }, hook: (req, res) => testHook?.(req, res) === true })
+  ;({ idp, tp, registry } = fakes)
   tmpRoot = mkdtempSync(join(os.tmpdir(), 'post-diagnosis-int-'))
 })
 afterAll(async () => {
   cleanupRunDirs()
   rmSync(tmpRoot, { recursive: true, force: true })
-  await Promise.all([registry?.stop(), idp?.stop()])
+  await fakes?.stop()
 })
 
 // ---- the canary over every step of every job ------------------------------------------------------
@@ -152,17 +157,7 @@ async function job(opts: JobOptions): Promise<Job> {
     npm.push(
       await runNpm(step.args ?? ['publish'], {
         cwd: step.cwd,
-        env: {
-          HOME: home,
-          npm_config_cache: join(home, 'cache'),
-          npm_config_update_notifier: 'false',
-          npm_config_audit: 'false',
-          npm_config_fund: 'false',
-          CI: 'true',
-          GITHUB_ACTIONS: 'true',
-          ...jobEnv,
-          ...main.env,
-        },
+        env: { ...npmStepEnv(home), CI: 'true', GITHUB_ACTIONS: 'true', ...jobEnv, ...main.env },
       }),
     )
   }
@@ -550,14 +545,7 @@ describe('setup-npm-auth explain over real npm debug logs', () => {
     const logsDir = tmpDir('cli-logs')
     const main = await runAction({ inputs: { token, 'registry-url': registry.url }, env: { NPM_CONFIG_LOGS_DIR: logsDir } })
     expect(main.exitCode).toBe(0)
-    const npmEnv = (home: string) => ({
-      HOME: home,
-      npm_config_cache: join(home, 'cache'),
-      npm_config_update_notifier: 'false',
-      NPM_CONFIG_LOGS_DIR: logsDir,
-      GITHUB_ACTIONS: 'true',
-      ...main.env,
-    })
+    const npmEnv = (home: string) => ({ ...npmStepEnv(home), NPM_CONFIG_LOGS_DIR: logsDir, GITHUB_ACTIONS: 'true', ...main.env })
     const ok = await runNpm(['publish'], { cwd: pkgDir('diag-cli-ok', '1.0.0'), env: npmEnv(tmpDir('home')) })
     expect(ok.code).toBe(0)
     const [okLog] = debugLogs(logsDir)

@@ -10,9 +10,9 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { assertNoSecretLeak, type CanaryInput } from '../../test-support/canary.ts'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.ts'
-import { FAKE_OTP, randomAlnum, sha512Hex, startFakeNpmjs, type FakeNpmjs, type StagedItem, type TokenSpec } from '../../test-support/fake-npmjs.ts'
-import { runNpm, writeFixturePackage, writeStandInNpm } from '../../test-support/npm-cli.ts'
-import { startIdTokenServer, trustedPublishing, type IdTokenServer, type TrustedPublishing } from '../../test-support/oidc-fakes.ts'
+import { FAKE_OTP, randomAlnum, sha512Hex, type FakeNpmjs, type StagedItem, type TokenSpec } from '../../test-support/fake-npmjs.ts'
+import { npmStepEnv, runNpm, writeFixturePackage, writeStandInNpm } from '../../test-support/npm-cli.ts'
+import { startTrustedPublishingRegistry, type IdTokenServer, type TrustedPublishing, type TrustedPublishingRegistry } from '../../test-support/oidc-fakes.ts'
 import { modernNode, repoRoot, runProcess, type ProcessResult } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction, type Annotation, type RunActionResult, type RunDirs } from '../../test-support/run-action.ts'
 import { startVerdaccio, type Verdaccio } from '../../test-support/verdaccio.ts'
@@ -28,6 +28,7 @@ const GH_TOKEN = `ghs_${randomAlnum(36)}`
 const CUTOFF_TITLE = `Direct publishing with tokens ${Date.now() < Date.UTC(2027, 1, 1) ? 'ends' : 'ended'} in January 2027`
 const STAGED_HEADING = '### Staged versions waiting for approval'
 
+let fakes: TrustedPublishingRegistry
 let idp: IdTokenServer
 let tp: TrustedPublishing
 let registry: FakeNpmjs
@@ -38,10 +39,8 @@ let npmsOwnPath: string
 let oldNpmPath: string
 
 beforeAll(async () => {
-  idp = await startIdTokenServer()
-  tp = trustedPublishing(idp)
-  registry = await startFakeNpmjs({ hook: tp.hook })
-  tp.attach(registry)
+  fakes = await startTrustedPublishingRegistry()
+  ;({ idp, tp, registry } = fakes)
   tmpRoot = mkdtempSync(join(os.tmpdir(), 'staged-publishing-int-'))
   npmsOwnPath = `${writeStandInNpm(join(tmpRoot, 'npm-11.19'), registry.url, '11.19.1')}:${process.env.PATH}`
   oldNpmPath = `${writeStandInNpm(join(tmpRoot, 'npm-11.14'), registry.url, '11.14.0')}:${process.env.PATH}`
@@ -49,7 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   cleanupRunDirs()
   rmSync(tmpRoot, { recursive: true, force: true })
-  await Promise.all([registry?.stop(), idp?.stop()])
+  await fakes?.stop()
 })
 
 // ---- the canary over every run ------------------------------------------------------------------
@@ -118,15 +117,7 @@ async function npmStep(args: string[], cwd: string, main: RunActionResult, env: 
   const home = join(main.dirs.root, `npm-home-${++counter}`)
   const result = await runNpm(args, {
     cwd,
-    env: {
-      HOME: home,
-      npm_config_cache: join(home, 'cache'),
-      npm_config_update_notifier: 'false',
-      npm_config_audit: 'false',
-      npm_config_fund: 'false',
-      ...main.env,
-      ...env,
-    },
+    env: { ...npmStepEnv(home), ...main.env, ...env },
   })
   runs.push({ input: processInput(result, main.dirs), tokenEnv: TOKEN_ENV })
   return result

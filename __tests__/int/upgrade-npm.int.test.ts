@@ -7,27 +7,26 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { cleanupRunDirs, runAction } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
-import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
+import type { FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 import { writeFixturePackage, writeStandInNpm } from '../../test-support/npm-cli.ts'
-import { startIdTokenServer, trustedPublishing, type IdTokenServer, type TrustedPublishing } from '../../test-support/oidc-fakes.ts'
+import { startTrustedPublishingRegistry, type IdTokenServer, type TrustedPublishing, type TrustedPublishingRegistry } from '../../test-support/oidc-fakes.ts'
 
 const REPO = 'octo-org/octo-repo'
+let fakes: TrustedPublishingRegistry
 let idp: IdTokenServer
 let tp: TrustedPublishing
 let registry: FakeNpmjs
 let tmp: string
 
 beforeAll(async () => {
-  idp = await startIdTokenServer()
-  tp = trustedPublishing(idp)
-  registry = await startFakeNpmjs({ hook: tp.hook })
-  tp.attach(registry)
+  fakes = await startTrustedPublishingRegistry()
+  ;({ idp, tp, registry } = fakes)
   tmp = mkdtempSync(join(os.tmpdir(), 'upgrade-npm-'))
 })
 afterAll(async () => {
   cleanupRunDirs()
   rmSync(tmp, { recursive: true, force: true })
-  await Promise.all([registry.stop(), idp.stop()])
+  await fakes.stop()
 })
 
 /** A stand-in npm 10 whose `install --global npm@…` rewrites its own version, logging every call. */
