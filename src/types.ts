@@ -25,6 +25,9 @@ export type RegistryKind = 'npm' | 'github-packages' | 'azure' | 'artifactory' |
 /** The registry-kind input, parsed: `auto` or a kind to use whatever the URL looks like. */
 export type RegistryKindChoice = 'auto' | RegistryKind
 
+/** The CI providers npm accepts trusted publishing from. */
+export type OidcProvider = 'github' | 'gitlab' | 'circleci'
+
 /** The outcome of a step or a check; worst wins. The CLI's exit code and the action's `status` output. */
 export type Status = 'ok' | 'warning' | 'error'
 

@@ -1,6 +1,6 @@
 /** The trusted-publishing path of the step: the pre-flight (oidc/flow.ts), reported as outputs and summary. */
 import type { HttpClient } from '../http/client.js'
-import { workflowFile, type IdTokenClaims } from '../oidc/claims.js'
+import { claimsRecord } from '../oidc/claims.js'
 import { runOidcFlow } from '../oidc/flow.js'
 import type { Runner } from '../ports/runner.js'
 import type { Target } from '../registry/target.js'
@@ -39,7 +39,7 @@ export async function runOidcPath({ runner, report, target, http, installNpm, no
   report.set('packages', packages)
   report.recordPreflight(packages, outcome.preflight.claims, outcome.npmVersion)
   report.set('provenance', outcome.provenance)
-  report.set('oidc-claims', claimsOutput(outcome.preflight.claims))
+  report.set('oidc-claims', claimsRecord(outcome.preflight.claims))
   report.summary.oidc = {
     packages: results.map((r) => ({ name: r.name, result: r.ok ? `✅ exchange ok (HTTP ${r.status})` : `❌ HTTP ${r.status}` })),
     claims: outcome.preflight.claims,
@@ -65,18 +65,4 @@ export async function runOidcPath({ runner, report, target, http, installNpm, no
   const givenToken = settings.exportToken && settings.token && tokenVerified ? settings.token : undefined
   const exportValue = outcome.exportValue ?? givenToken
   return { status: worst(outcome.status, publishing.status), exportValue, authLine: exportValue !== undefined || (tokenVerified && !settings.exportToken) }
-}
-
-/** The ID token's claims that decide trusted publishing, for later steps (never the token itself). */
-function claimsOutput(claims: IdTokenClaims): Record<string, string> {
-  return {
-    repository: claims.repository ?? '',
-    'workflow-file': workflowFile(claims.workflowRef) ?? '',
-    'workflow-ref': claims.workflowRef ?? '',
-    'job-workflow-ref': claims.jobWorkflowRef ?? '',
-    environment: claims.environment ?? '',
-    ref: claims.ref ?? '',
-    'runner-environment': claims.runnerEnvironment ?? '',
-    'repository-visibility': claims.repositoryVisibility ?? '',
-  }
 }

@@ -8,6 +8,7 @@ import { describeError } from '../errors.js'
 import { parseArgs, UsageError, type ParsedArgs } from './args.js'
 import { CHECK_FLAGS, CHECK_USAGE, runCheck } from './commands/check.js'
 import { EXPLAIN_FLAGS, EXPLAIN_USAGE, runExplain } from './commands/explain.js'
+import { PREFLIGHT_FLAGS, PREFLIGHT_USAGE, runPreflight } from './commands/preflight.js'
 import type { CliIo } from './io.js'
 
 export type { CliIo } from './io.js'
@@ -23,11 +24,13 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   check: { flags: CHECK_FLAGS, usage: CHECK_USAGE, positionals: false, run: runCheck },
   explain: { flags: EXPLAIN_FLAGS, usage: EXPLAIN_USAGE, positionals: true, run: runExplain },
+  preflight: { flags: PREFLIGHT_FLAGS, usage: PREFLIGHT_USAGE, positionals: false, run: runPreflight },
 }
 
 const USAGE = `${CHECK_USAGE}
 
 Other commands:
+  preflight             will trusted publishing work in this CI job (GitHub, GitLab, CircleCI)? (preflight --help)
   explain [LOG…]        why npm commands failed, from npm's debug logs (setup-npm-auth explain --help)`
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

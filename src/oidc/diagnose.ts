@@ -2,7 +2,8 @@
  * Turns a failed exchange into the causes that fit, most likely first, with what the ID token claimed,
  * so a misconfigured trusted publisher is fixed from the log instead of guessed at from npm's E404.
  */
-import { workflowFile, workflowRepository, type IdTokenClaims } from './claims.js'
+import { gitlabCiFile, workflowFile, workflowRepository, type IdTokenClaims } from './claims.js'
+import { trustCommand } from './trust-command.js'
 
 export interface DiagnosisInput {
   packageName: string
@@ -16,6 +17,11 @@ export interface DiagnosisInput {
   packageDir: string | undefined
   /** What GET of the package document answered: 200 exists, 404 not found (or private), undefined unknown. */
   packumentStatus: number | undefined
+  /** The job stages (`npm stage publish`): the fix must allow that. */
+  stage?: boolean
+  /** npm's own default registry (the fix command then names no --registry). */
+  isPublicRegistry?: boolean
+  now?: Date
 }
 
 /** `git+https://github.com/Owner/Repo.git`, `git@github.com:Owner/Repo.git`, `github:Owner/Repo`, `Owner/Repo` → `Owner/Repo` */
@@ -58,6 +64,8 @@ export interface Diagnosis {
   headline: string
   /** Causes that fit, most likely first. */
   causes: string[]
+  /** When no publisher matches: the `npm trust …` command that adds the one this job needs. */
+  trustCommand?: string
 }
 
 export function diagnoseExchangeFailure(input: DiagnosisInput): Diagnosis {
@@ -73,6 +81,27 @@ export function diagnoseExchangeFailure(input: DiagnosisInput): Diagnosis {
     }
   }
   const causes: string[] = []
+  // What the token itself says against this registry comes before any publisher setting.
+  const audience = `npm:${registry.hostname}`
+  if (claims.audience && !claims.audience.split(', ').includes(audience)) {
+    causes.push(`The ID token's audience is ${claims.audience}, not ${audience}: it was minted for another registry. Mint it for ${audience}.`)
+  }
+  if (claims.expiresAt && claims.expiresAt.getTime() <= (input.now ?? new Date()).getTime()) {
+    causes.push(`The ID token expired at ${claims.expiresAt.toISOString()}: mint it in the same job, right before publishing.`)
+  }
+  if (claims.runnerEnvironment === 'self-hosted') {
+    causes.push(
+      'The job runs on a self-hosted runner: npm accepts trusted publishing only from hosted runners (GitHub-hosted, GitLab.com shared runners, CircleCI cloud).',
+    )
+  }
+  if (claims.provider === 'gitlab' || claims.provider === 'circleci') {
+    const fix =
+      status === 404 || status === 400 || status === 422
+        ? trustCommand({ packageName, claims, stage: input.stage ?? false, registry, isPublicRegistry: input.isPublicRegistry })
+        : undefined
+    causes.push(...otherProviderCauses(input, fix))
+    return { headline, causes, trustCommand: fix }
+  }
   const file = workflowFile(claims.workflowRef)
   const jobFile = workflowFile(claims.jobWorkflowRef)
   const repo = claims.repository
@@ -117,5 +146,53 @@ export function diagnoseExchangeFailure(input: DiagnosisInput): Diagnosis {
     }
   }
   if (causes.length === 0) causes.push(`The registry gave no reason beyond "${message}". Check the trusted publisher settings: ${publisher}.`)
-  return { headline, causes }
+  const fix =
+    status === 404 || status === 400 || status === 422
+      ? trustCommand({ packageName, claims, stage: input.stage ?? false, registry, isPublicRegistry: input.isPublicRegistry })
+      : undefined
+  if (fix) causes.push(`To add (or replace) the trusted publisher from a laptop with npm 11.10 or newer: ${fix}`)
+  return { headline, causes, trustCommand: fix }
+}
+
+/** GitLab CI/CD and CircleCI, in their own words (npm's settings page names the fields so). */
+function otherProviderCauses(input: DiagnosisInput, fix: string | undefined): string[] {
+  const { packageName, registry, status, message, claims } = input
+  const causes: string[] = []
+  if (status === 401 || status === 403) {
+    causes.push(
+      `The registry refused the ID token itself (HTTP ${status}): check its audience (${claims.audience ?? '?'}) and that ${registry.host} is the registry with the trusted publisher.`,
+    )
+  }
+  if (input.packumentStatus === 404) {
+    causes.push(
+      `${packageName} does not exist on ${registry.host} (or is private). A package's first publish cannot use trusted publishing: publish it once with a token, then add the trusted publisher.`,
+    )
+  }
+  if (status === 404 || status === 400 || status === 422) {
+    if (claims.provider === 'gitlab') {
+      const file = gitlabCiFile(claims.ciConfigRefUri)
+      causes.push(
+        `No trusted publisher on ${registry.host} matches this job. Under Trusted Publisher → GitLab CI/CD it must say exactly: namespace and project path ${claims.projectPath ?? '?'}, ` +
+          `top-level CI file path ${file ?? '?'}, environment ${claims.environment ?? '(none)'}.`,
+      )
+      if (!claims.ciConfigRefUri) {
+        causes.push(
+          'The ID token has no ci_config_ref_uri: GitLab leaves it empty when the pipeline definition lives in another project, and npm cannot match such a job.',
+        )
+      } else {
+        causes.push(`The top-level CI file path must be the file name only (${file ?? '?'}), even when the job is in an included file.`)
+      }
+    } else {
+      const c = claims.circleci
+      causes.push(
+        `No trusted publisher on ${registry.host} matches this job. Under Trusted Publisher → CircleCI it must say exactly: organization id ${c?.orgId ?? '?'}, project id ${c?.projectId ?? '?'}, ` +
+          `pipeline definition id ${c?.pipelineDefinitionId ?? '?'}, VCS origin ${c?.vcsOrigin ?? '?'}${c && c.contextIds.length > 0 ? `, and (if it names contexts) one of ${c.contextIds.join(', ')}` : ''}.`,
+      )
+    }
+    if (claims.environment)
+      causes.push(`This job runs in environment ${JSON.stringify(claims.environment)}: the publisher's environment must be that name, or empty.`)
+    if (fix) causes.push(`To add (or replace) the trusted publisher from a laptop with npm 11.10 or newer: ${fix}`)
+  }
+  if (causes.length === 0) causes.push(`The registry gave no reason beyond "${message}".`)
+  return causes
 }

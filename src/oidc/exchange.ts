@@ -6,17 +6,25 @@ import { ActionError } from '../errors.js'
 import { parseJsonBody, type HttpClient } from '../http/client.js'
 
 export interface OidcEnvironment {
+  /** NPM_ID_TOKEN: npm uses it first, on every provider (GitLab's `id_tokens:`, CircleCI's `circleci run oidc get`). */
+  npmIdToken: string | undefined
+  /** GitHub Actions' request URL and token (`permissions: id-token: write`). */
   requestUrl: string | undefined
   requestToken: string | undefined
 }
 
 export function oidcEnvironment(env: NodeJS.ProcessEnv): OidcEnvironment {
-  return { requestUrl: env.ACTIONS_ID_TOKEN_REQUEST_URL || undefined, requestToken: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN || undefined }
+  return {
+    npmIdToken: env.NPM_ID_TOKEN?.trim() || undefined,
+    requestUrl: env.ACTIONS_ID_TOKEN_REQUEST_URL || undefined,
+    requestToken: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN || undefined,
+  }
 }
 
+/** An ID token can be had the way npm gets one: NPM_ID_TOKEN, or GitHub's request URL and token. */
 export function oidcAvailable(env: NodeJS.ProcessEnv): boolean {
-  const { requestUrl, requestToken } = oidcEnvironment(env)
-  return !!requestUrl && !!requestToken
+  const { npmIdToken, requestUrl, requestToken } = oidcEnvironment(env)
+  return !!npmIdToken || (!!requestUrl && !!requestToken)
 }
 
 export class IdTokenError extends ActionError {
@@ -36,8 +44,18 @@ export interface IdTokenRequest {
   onSecret: (secret: string) => void
 }
 
-/** Asks the runner for an ID token. */
+/** The ID token npm would use: NPM_ID_TOKEN first (as npm does), else one asked of GitHub's runner. */
 export async function fetchIdToken({ http, env, audience, onSecret }: IdTokenRequest): Promise<string> {
+  if (env.npmIdToken) {
+    onSecret(env.npmIdToken)
+    if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(env.npmIdToken)) {
+      throw new IdTokenError(
+        'NPM_ID_TOKEN is not a JWT (three base64url parts separated by dots; value not shown). Set it to the ID token your CI minted for the audience ' +
+          `${audience}.`,
+      )
+    }
+    return env.npmIdToken
+  }
   if (!env.requestUrl || !env.requestToken) {
     throw new IdTokenError('No ID token can be requested: the job lacks `permissions: id-token: write`.')
   }

@@ -16,6 +16,7 @@ import { describeClaims } from './claims.js'
 import { localRepositoryProblem } from './diagnose.js'
 import { oidcEnvironment } from './exchange.js'
 import { preflight, type PreflightReport } from './preflight.js'
+import { provenanceFor } from './providers.js'
 
 /** The first npm whose `npm publish` performs the OIDC exchange itself. */
 export const MIN_NPM_FOR_OIDC = '11.5.1'
@@ -54,15 +55,22 @@ export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
   const npmOk = npmVersion !== undefined && versionAtLeast(npmVersion, MIN_NPM_FOR_OIDC)
   const findings: Finding[] = [...placeholderFindings(input.runner.env, input.settings.tokenEnv)]
 
+  const oidcEnv = oidcEnvironment(input.runner.env)
+  if (oidcEnv.npmIdToken) {
+    runner.mask(oidcEnv.npmIdToken)
+    runner.info('NPM_ID_TOKEN is set: npm uses it before asking the runner for an ID token, so the pre-flight uses it too.')
+  }
   const report = await preflight({
     http: input.http,
     registry: input.registry,
     packages,
-    env: oidcEnvironment(input.runner.env),
+    env: oidcEnv,
     onSecret: (s) => runner.mask(s),
     // Kept in memory (masked) to export one for an old npm, and to list each package's staged versions.
     keepTokens: true,
     token: input.settings.token || undefined,
+    stage: input.settings.publish === 'stage',
+    isPublicRegistry: input.isPublicRegistry,
   })
   runner.info(`ID token (audience ${report.audience}) claims:\n  ${describeClaims(report.claims).join('\n  ')}`)
 
@@ -82,6 +90,8 @@ export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
       })
     }
   }
+  const commands = report.results.flatMap((r) => (r.diagnosis?.trustCommand ? [r.diagnosis.trustCommand] : []))
+  if (commands.length > 1) findings.push(trustCommandsFinding(commands))
   const allOk = report.results.every((r) => r.ok)
   findings.push(...repositoryFindings(report, packages))
 
@@ -109,8 +119,13 @@ export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
       message: `Every package passed the trusted-publishing pre-flight: publishing needs no token. Unless installs of private packages need it, delete the token secret and drop the token input.`,
     })
   }
-  const provenance = report.claims.repositoryVisibility === 'public'
-  if (provenance) runner.info('The repository is public: npm will turn on provenance automatically for public packages.')
+  const provenanceFacts = provenanceFor('github', report.claims, input.runner.env)
+  const provenance = provenanceFacts.on
+  runner.info(
+    provenance
+      ? 'The repository is public: npm will turn on provenance automatically for public packages.'
+      : `No automatic provenance: ${provenanceFacts.reason}.`,
+  )
 
   const status = worstOf(findings)
   return { preflight: report, status, findings, npmVersion, exportValue, exportExpiresAt, tokenReport, provenance }
@@ -216,4 +231,13 @@ function placeholderFindings(env: NodeJS.ProcessEnv, tokenEnv: string): Finding[
     }
   }
   return findings
+}
+
+/** Several packages without a matching publisher: their fixes as one block to paste into a terminal. */
+export function trustCommandsFinding(commands: readonly string[]): Finding {
+  return {
+    level: 'notice',
+    title: `Add the trusted publishers (${commands.length} packages)`,
+    message: `On a laptop with npm 11.10 or newer, logged in as a maintainer of these packages:\n${commands.join('\n')}`,
+  }
 }

@@ -33,6 +33,10 @@ export interface PreflightInput {
   /** Used only to tell "never published" from "no publisher" on failure. */
   token?: string
   concurrency?: number
+  /** The job stages: the suggested `npm trust` command allows that. */
+  stage?: boolean
+  /** npm's own default registry (suggested commands then name no --registry). */
+  isPublicRegistry?: boolean
 }
 
 export interface PreflightReport {
@@ -60,6 +64,8 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
       repositoryUrl: pkg.repositoryUrl,
       packageDir: pkg.dir,
       packumentStatus,
+      stage: input.stage,
+      isPublicRegistry: input.isPublicRegistry,
     })
     return { name: pkg.name, ok: false, status: result.status, diagnosis }
   })
