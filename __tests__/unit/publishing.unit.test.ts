@@ -28,15 +28,23 @@ describe('policy', () => {
     expect(PUBLISH_COMMAND).toEqual({ direct: 'npm publish', stage: 'npm stage publish' })
   })
   it('the cutoff names the month, E_STAGE_REQUIRED and both ways on; past it, it says ended', () => {
-    const f = directPublishingCutoff({ trustCommand: 'npm trust github pkg --repo o/r --file release.yml --allow-publish --yes', now: NOW })
+    const f = directPublishingCutoff({
+      trustCommands: [
+        'npm trust github pkg --repo o/r --file release.yml --allow-publish --yes',
+        'npm trust github two --repo o/r --file release.yml --allow-publish --yes',
+      ],
+      now: NOW,
+    })
     expect(f.level).toBe('warning')
     expect(f.title).toBe('Direct publishing with tokens ends in January 2027')
     expect(f.message).toContain('E_STAGE_REQUIRED')
     expect(f.message).toContain('npm trust github pkg --repo o/r --file release.yml --allow-publish --yes')
+    expect(f.message).toContain('npm trust github two --repo o/r')
+    expect(f.message).toContain('id-token: write')
     expect(f.message).toContain('npm stage publish')
     expect(f.message).toContain('read-write-stage-only')
     expect(DIRECT_TOKEN_PUBLISHING_END.label).toBe('January 2027')
-    expect(directPublishingCutoff({ trustCommand: 'x', now: new Date('2027-02-01T00:00:00Z') }).title).toBe(
+    expect(directPublishingCutoff({ trustCommands: ['x'], now: new Date('2027-02-01T00:00:00Z') }).title).toBe(
       'Direct publishing with tokens ended in January 2027',
     )
   })

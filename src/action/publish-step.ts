@@ -38,7 +38,7 @@ export async function runPublishStep(input: PublishStepInput): Promise<Publishin
     env: runner.env,
   })
   report.set('publish-command', assessment.command)
-  report.summary.publish = { command: assessment.command, reason: assessment.reason, note: assessment.note }
+  report.summary.publish = { command: assessment.command, reason: assessment.reason, note: assessment.note, migrationCommands: assessment.migrationCommands }
   runner.info(`Publish step: ${assessment.command} (${assessment.reason})`)
   if (assessment.staged) {
     report.set('staged', assessment.staged)

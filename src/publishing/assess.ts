@@ -7,6 +7,7 @@ import { worstOf } from '../check/grade.js'
 import type { HttpClient } from '../http/client.js'
 import { githubTrustCommand } from '../oidc/trust-command.js'
 import { findLocalPackages } from '../project/local-packages.js'
+import { isValidPackageName } from '../settings/parse.js'
 import { listStaged, type StagedVersion } from '../registry/stage-api.js'
 import type { AuthMethod, Finding, PublishMode, Settings, Status } from '../types.js'
 import { PUBLISH_COMMAND, choosePublishMode, directPublishingCutoff, stagedFindings } from './policy.js'
@@ -41,6 +42,8 @@ export interface PublishingAssessment {
   staged?: StagedVersion[]
   /** Why the staged versions were not listed, for a debug line. */
   stagedUnavailable?: string
+  /** Token path: the `npm trust` commands that would move this job to trusted publishing (one per package). */
+  migrationCommands: string[]
 }
 
 export async function assessPublishing(input: PublishingInput): Promise<PublishingAssessment> {
@@ -49,6 +52,7 @@ export async function assessPublishing(input: PublishingInput): Promise<Publishi
   const findings: Finding[] = []
   let note: string | undefined
   const packages = packagesOf(input)
+  const migrationCommands = method === 'token' ? (packages.length > 0 ? packages : ['<package>']).map((name) => trustCommandFor(input, name)) : []
 
   if (method === 'oidc') {
     note =
@@ -62,7 +66,7 @@ export async function assessPublishing(input: PublishingInput): Promise<Publishi
       })
     }
   } else if (npmRegistry && mode === 'direct') {
-    findings.push(directPublishingCutoff({ trustCommand: trustCommandFor(input, packages[0] ?? '<package>'), now }))
+    findings.push(directPublishingCutoff({ trustCommands: migrationCommands, now }))
   }
 
   let staged: StagedVersion[] | undefined
@@ -77,14 +81,15 @@ export async function assessPublishing(input: PublishingInput): Promise<Publishi
       findings.push(...stagedFindings(listed.versions, settings.stageWarnDays, now))
     } else stagedUnavailable = listed.reason
   }
-  return { mode, command: PUBLISH_COMMAND[mode], reason, note, findings, status: worstOf(findings), staged, stagedUnavailable }
+  return { mode, command: PUBLISH_COMMAND[mode], reason, note, findings, status: worstOf(findings), staged, stagedUnavailable, migrationCommands }
 }
 
 function packagesOf(input: PublishingInput): string[] {
   if (input.packages) return [...input.packages]
   if (input.settings.packages.length > 0) return input.settings.packages
+  // package.json is repository content: only names npm would accept go into requests, commands and the summary.
   return findLocalPackages(input.settings.workingDirectory)
-    .filter((p) => !p.private)
+    .filter((p) => !p.private && isValidPackageName(p.name))
     .map((p) => p.name)
 }
 

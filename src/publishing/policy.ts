@@ -27,13 +27,21 @@ export function choosePublishMode(choice: PublishChoice, tokenStageOnly: boolean
 }
 
 export interface CutoffInput {
-  /** The trusted-publishing command(s) to suggest, filled where the job's repository and workflow are known. */
-  trustCommand: string
+  /** The trusted-publishing commands to suggest (one per package), filled where the job's repository and workflow are known. */
+  trustCommands: readonly string[]
   now: Date
 }
 
+/** What moving a GitHub job to trusted publishing takes: a publisher per package, and the job's permission. */
+export function migrationSteps(trustCommands: readonly string[]): string {
+  return (
+    `On a laptop with npm 11.10 or newer, add a trusted publisher for each package:\n${trustCommands.join('\n')}\n` +
+    'then give the publishing job\npermissions:\n  contents: read\n  id-token: write\nand drop the token input and its secret.'
+  )
+}
+
 /** The warning for a job that publishes directly with a token on npm's own registry. */
-export function directPublishingCutoff({ trustCommand, now }: CutoffInput): Finding {
+export function directPublishingCutoff({ trustCommands, now }: CutoffInput): Finding {
   const ended = now.getTime() >= DIRECT_TOKEN_PUBLISHING_END.firstDayAfter.getTime()
   return {
     level: 'warning',
@@ -43,8 +51,7 @@ export function directPublishingCutoff({ trustCommand, now }: CutoffInput): Find
     message:
       `npm ${ended ? 'ended' : 'ends'} direct publishing with granular access tokens in ${DIRECT_TOKEN_PUBLISHING_END.label}: ` +
       '`npm publish` with this token then fails with E_STAGE_REQUIRED. Two ways on:\n' +
-      `1. Trusted publishing (no token at all): add a trusted publisher for each package — on a laptop with npm 11.10 or newer: \`${trustCommand}\` — ` +
-      'give the publishing job `permissions: id-token: write`, and drop the token input.\n' +
+      `1. Trusted publishing (no token at all). ${migrationSteps(trustCommands)}\n` +
       '2. Staged publishing: a granular token with the stage-only permission (read-write-stage-only), `publish: stage` in this step, ' +
       'and `npm stage publish` in the publish step (npm 11.15.0 or newer); a maintainer approves each version with 2FA (`npm stage approve <id>`).',
   }

@@ -28,7 +28,7 @@ export interface SummaryData {
     npmVersion: string | undefined
   }
   /** What the publish step should run, and why; `note`: what the step cannot know about it. */
-  publish?: { command: string; reason: string; note?: string }
+  publish?: { command: string; reason: string; note?: string; migrationCommands?: string[] }
   /** Versions of the job's packages waiting in npm's staging area (undefined: not listed). */
   staged?: StagedVersion[]
   /** A failure that ended the step early, already worded for the user. */
@@ -85,13 +85,13 @@ export function renderSummary(data: SummaryData): string {
     for (const finding of shown) lines.push(`- **${cell(finding.title)}** (${finding.level}): ${cell(finding.message)}`)
   }
   if (data.status !== 'ok' && data.authMethod === 'token' && data.registry) {
-    lines.push('', ...whatToDo(data.registry, data.publish?.command === 'npm stage publish'))
+    lines.push('', ...whatToDo(data.registry, data.publish?.command === 'npm stage publish', data.publish?.migrationCommands))
   }
   return lines.join('\n') + '\n'
 }
 
 /** The steps a maintainer follows when the token needs attention. */
-export function whatToDo(registry: URL, staged = false): string[] {
+export function whatToDo(registry: URL, staged = false, migrationCommands: readonly string[] = []): string[] {
   return [
     '### What to do',
     '',
@@ -105,7 +105,19 @@ export function whatToDo(registry: URL, staged = false): string[] {
     '3. Update the repository secret that holds it (Settings → Secrets and variables → Actions, or `gh secret set NPM_TOKEN`).',
     '4. Revoke the old token, then re-run this check: it closes its issue once the token is healthy.',
     '',
-    '**Or move to trusted publishing** and have no token to rotate: add a trusted publisher (GitHub Actions, this repository and' +
-      " workflow file) in each package's settings, give the publishing job `permissions: id-token: write`, and drop the token input.",
+    ...(migrationCommands.length > 0
+      ? [
+          '**Or move to trusted publishing** and have no token to rotate. On a laptop with npm 11.10 or newer:',
+          '',
+          '```sh',
+          ...migrationCommands,
+          '```',
+          '',
+          'then give the publishing job `permissions: id-token: write` (with `contents: read`) and drop the token input.',
+        ]
+      : [
+          '**Or move to trusted publishing** and have no token to rotate: add a trusted publisher (GitHub Actions, this repository and' +
+            " workflow file) in each package's settings, give the publishing job `permissions: id-token: write`, and drop the token input.",
+        ]),
   ]
 }

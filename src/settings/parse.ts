@@ -246,6 +246,11 @@ function parseLabel(value: string): string {
 /** npm package names: lowercase, url-safe, optionally scoped (validate-npm-package-name, new-package rules). */
 const PACKAGE_NAME_PATTERN = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/
 
+/** A name npm accepts for a new package (what an `npm trust` command or a summary may safely name). */
+export function isValidPackageName(name: string): boolean {
+  return name.length <= 214 && PACKAGE_NAME_PATTERN.test(name)
+}
+
 export function parsePackages(raw: string): string[] {
   const names = raw
     .split(/[\n,]/)
