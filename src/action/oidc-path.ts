@@ -44,6 +44,7 @@ export async function runOidcPath({ runner, report, target, http, installNpm, no
     packages: results.map((r) => ({ name: r.name, result: r.ok ? `✅ exchange ok (HTTP ${r.status})` : `❌ HTTP ${r.status}` })),
     claims: outcome.preflight.claims,
     provenance: outcome.provenance,
+    provenanceReason: outcome.provenanceReason,
     npmVersion: outcome.npmVersion,
   }
   const exchanged = new Map(results.filter((r) => r.ok && r.token).map((r) => [r.name, r.token!]))

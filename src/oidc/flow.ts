@@ -44,6 +44,8 @@ export interface OidcOutcome {
   exportExpiresAt: Date | undefined
   tokenReport: TokenReport | undefined
   provenance: boolean
+  /** Why provenance is on or off (per provider). */
+  provenanceReason: string
 }
 
 export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
@@ -128,7 +130,7 @@ export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
   )
 
   const status = worstOf(findings)
-  return { preflight: report, status, findings, npmVersion, exportValue, exportExpiresAt, tokenReport, provenance }
+  return { preflight: report, status, findings, npmVersion, exportValue, exportExpiresAt, tokenReport, provenance, provenanceReason: provenanceFacts.reason }
 }
 
 /**

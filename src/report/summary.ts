@@ -25,6 +25,7 @@ export interface SummaryData {
     packages: Array<{ name: string; result: string }>
     claims: IdTokenClaims
     provenance: boolean
+    provenanceReason?: string
     npmVersion: string | undefined
   }
   /** What the publish step should run, and why; `note`: what the step cannot know about it. */
@@ -67,7 +68,7 @@ export function renderSummary(data: SummaryData): string {
     lines.push('', '### Trusted publishing pre-flight', '', '| Package | Result |', '|---|---|')
     for (const pkg of data.oidc.packages) lines.push(`| ${cell(pkg.name)} | ${cell(pkg.result)} |`)
     lines.push('', `ID token claims: ${describeClaims(data.oidc.claims).map(cell).join(' · ')}`, '')
-    lines.push(`npm on PATH: ${cell(data.oidc.npmVersion ?? 'not found')} · provenance: ${data.oidc.provenance ? 'on (public repository)' : 'off'}`)
+    lines.push(`npm on PATH: ${cell(data.oidc.npmVersion ?? 'not found')} · provenance: ${provenanceText(data.oidc)}`)
   }
   if (data.publish?.note) lines.push('', cell(data.publish.note))
   if (data.staged && data.staged.length > 0) {
@@ -88,6 +89,12 @@ export function renderSummary(data: SummaryData): string {
     lines.push('', ...whatToDo(data.registry, data.publish?.command === 'npm stage publish', data.publish?.migrationCommands))
   }
   return lines.join('\n') + '\n'
+}
+
+/** `on (public repository)`, `off (SIGSTORE_ID_TOKEN is not set …)`. */
+function provenanceText({ provenance, provenanceReason }: { provenance: boolean; provenanceReason?: string }): string {
+  const reason = provenanceReason ?? (provenance ? 'public repository' : '')
+  return `${provenance ? 'on' : 'off'}${reason ? ` (${cell(reason)})` : ''}`
 }
 
 /** The steps a maintainer follows when the token needs attention. */
