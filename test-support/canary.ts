@@ -137,3 +137,21 @@ export function assertNoSecretLeak(result: CanaryInput, secrets: string[], opts:
     throw new Error(`Secret leak detected (${leaks.length}):\n  - ${leaks.join('\n  - ')}`)
   }
 }
+
+/**
+ * A finished process that is not an action step (the CLI, the npm CLI) as canary input: its stdout and
+ * stderr, and every file under `root` (its HOME, npm's cache and debug logs, its working directory…).
+ * Keep files meant to hold a secret (a userconfig with a token) outside `root`.
+ */
+export function processCanaryInput(result: { stdout: string; stderr: string }, root: string): CanaryInput {
+  const none = path.join(root, '.no-command-file')
+  return {
+    stdout: result.stdout,
+    stderr: result.stderr,
+    outputs: {},
+    env: {},
+    state: {},
+    summary: '',
+    dirs: { root, runnerTemp: root, workspace: root, home: root, files: { output: none, env: none, state: none, summary: none, path: none } },
+  }
+}

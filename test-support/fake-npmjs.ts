@@ -182,6 +182,13 @@ export interface FakeNpmjs {
   fault(matcher: FaultMatcher, ...faults: Fault[]): void
   /** Faults still queued. */
   pendingFaults(): number
+  /**
+   * The registered token a request's Authorization header carries (Bearer, or Basic's password), for hooks
+   * serving more of npm's API: `missing` (no header), `invalid` (unknown, revoked or expired), else its spec.
+   */
+  credentialOf(req: http.IncomingMessage): { kind: 'missing' } | { kind: 'invalid' } | { kind: 'ok'; spec: TokenSpec; key: string }
+  /** Whether a token's package list lets it write `name` (`@scope/*` covers the scope; no list: any). */
+  mayWrite(spec: TokenSpec, name: string): boolean
   stop(): Promise<void>
 }
 
@@ -738,6 +745,11 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
       for (const f of queued) faults.add(matcher, f)
     },
     pendingFaults: () => faults.pending(),
+    credentialOf(req) {
+      const auth = authenticate(req)
+      return auth.kind === 'ok' ? { kind: 'ok', spec: auth.stored.spec, key: auth.stored.key } : auth
+    },
+    mayWrite,
     stop: loopback.stop,
   }
 }
