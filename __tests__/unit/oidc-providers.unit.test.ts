@@ -102,8 +102,11 @@ describe('providers', () => {
   it('provenance per provider, with the reason', () => {
     const gl = decodeClaims(jwt(GITLAB))
     expect(provenanceFor('gitlab', gl, { SIGSTORE_ID_TOKEN: 'x' })).toEqual({ on: true, reason: 'public GitLab project with SIGSTORE_ID_TOKEN' })
-    expect(provenanceFor('gitlab', gl, {}).on).toBe(false)
-    expect(provenanceFor('gitlab', { ...gl, projectVisibility: 'internal' }, { SIGSTORE_ID_TOKEN: 'x' }).reason).toContain('internal')
+    expect(provenanceFor('gitlab', gl, {})).toMatchObject({ on: false, missing: true })
+    expect(provenanceFor('gitlab', { ...gl, projectVisibility: 'internal' }, { SIGSTORE_ID_TOKEN: 'x' })).toEqual({
+      on: false,
+      reason: 'the GitLab project is internal, not public',
+    })
     expect(provenanceFor('circleci', decodeClaims(jwt(CIRCLE)), {})).toEqual({ on: false, reason: 'npm makes no provenance on CircleCI' })
     expect(provenanceFor('github', { repositoryVisibility: 'public' }, {}).on).toBe(true)
   })

@@ -42,11 +42,20 @@ export function missingIdTokenAdvice(provider: OidcProvider, audience: string): 
 }
 
 /** Whether npm turns provenance on by itself for this job, and why (public packages only). */
-export function provenanceFor(provider: OidcProvider | undefined, claims: IdTokenClaims, env: NodeJS.ProcessEnv): { on: boolean; reason: string } {
+export function provenanceFor(
+  provider: OidcProvider | undefined,
+  claims: IdTokenClaims,
+  env: NodeJS.ProcessEnv,
+): { on: boolean; reason: string; /** Off only for want of something the job can add. */ missing?: boolean } {
   switch (provider ?? claims.provider) {
     case 'gitlab':
-      if (claims.projectVisibility !== 'public') return { on: false, reason: `the GitLab project is ${claims.projectVisibility ?? 'not known to be'} public` }
-      if (!env.SIGSTORE_ID_TOKEN) return { on: false, reason: 'SIGSTORE_ID_TOKEN is not set (add it to id_tokens: with aud: sigstore)' }
+      if (claims.projectVisibility !== 'public') {
+        return {
+          on: false,
+          reason: claims.projectVisibility ? `the GitLab project is ${claims.projectVisibility}, not public` : 'the GitLab project is not known to be public',
+        }
+      }
+      if (!env.SIGSTORE_ID_TOKEN) return { on: false, reason: 'SIGSTORE_ID_TOKEN is not set (add it to id_tokens: with aud: sigstore)', missing: true }
       return { on: true, reason: 'public GitLab project with SIGSTORE_ID_TOKEN' }
     case 'circleci':
       return { on: false, reason: 'npm makes no provenance on CircleCI' }

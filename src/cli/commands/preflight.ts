@@ -146,7 +146,14 @@ export async function runPreflight(args: ParsedArgs, io: CliIo): Promise<number>
   const provenance = provenanceFor(provider, claims, env)
   result.provenance = provenance.on
   result['provenance-reason'] = provenance.reason
-  if (!provenance.on) findings.push({ level: 'warning', title: 'No provenance', message: `npm will publish without provenance: ${provenance.reason}.` })
+  // A warning only when the job could have provenance and lacks a piece; by design off (private, CircleCI) is a note.
+  if (!provenance.on) {
+    findings.push({
+      level: provenance.missing ? 'warning' : 'notice',
+      title: 'No provenance',
+      message: `npm will publish without provenance: ${provenance.reason}.`,
+    })
+  }
   return finish()
 }
 
