@@ -3,6 +3,9 @@
 // in-memory issues (and pull requests, which GitHub returns from the same list) per repository,
 // token auth with a configurable read-only token, Link-header pagination with a small configurable
 // page size, fault injection, and a record of every request. node:http only, no framework.
+// Hostile variants for attack tests: issues authored by someone else, a token with or without a user
+// (GET /user), list pages whose `Link: rel="next"` points elsewhere (another host, the page itself), a list
+// that ignores `page` or never ends; and startBystander(), a loopback host that records what reaches it.
 import type http from 'node:http'
 import { answerFault, FaultQueue, type Fault, type FaultMatcher } from './faults.ts'
 import { listenOnLoopback, readBody } from './loopback.ts'
@@ -23,6 +26,8 @@ export interface FakeIssue {
   comments: FakeComment[]
   /** True for a pull request (GitHub lists those among issues, with a `pull_request` object). */
   pullRequest: boolean
+  /** The author's login (default: `viewer`, else 'github-actions[bot]', the author of a GITHUB_TOKEN's issues). */
+  author: string
   created_at: string
   updated_at: string
   closed_at: string | null
@@ -48,6 +53,21 @@ export interface FakeGitHubOptions {
   readOnlyToken?: string
   /** Most items per list page whatever per_page asks (default 100, GitHub's maximum). */
   pageSize?: number
+  /**
+   * The login GET /user answers for `token` (a personal access token's user); issues it creates are that
+   * user's. Default none: GET /user answers 403 "Resource not accessible by integration", as it does for
+   * a job's GITHUB_TOKEN, and created issues are github-actions[bot]'s.
+   */
+  viewer?: string
+  /** Hostile pagination of the issue list. */
+  listing?: {
+    /** The `rel="next"` URL of every list page, the last included (undefined: none); `pageUrl(p)` is page p's own URL here. */
+    next?: (ctx: { page: number; pageUrl: (page: number) => string }) => string | undefined
+    /** Ignore `page`: every page answers page 1 (with `next`, a list that loops). */
+    samePage?: boolean
+    /** Never end: pages past the real issues are filled with made-up open issues carrying the asked-for labels. */
+    endless?: boolean
+  }
 }
 
 export interface FakeGitHub {
@@ -108,6 +128,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     return data
   }
 
+  const defaultAuthor = opts.viewer ?? 'github-actions[bot]'
+
   function issueJson(fullName: string, issue: FakeIssue): Record<string, unknown> {
     const html = `https://github.invalid/${fullName}/${issue.pullRequest ? 'pull' : 'issues'}/${issue.number}`
     return {
@@ -121,7 +143,11 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       state: issue.state,
       state_reason: issue.state_reason,
       locked: false,
-      user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+      user: {
+        login: issue.author,
+        id: issue.author === 'github-actions[bot]' ? 41898282 : 7000 + issue.author.length,
+        type: issue.author.endsWith('[bot]') ? 'Bot' : 'User',
+      },
       labels: issue.labels.map((name, i) => ({ id: i + 1, name, color: 'ededed', default: false, description: null })),
       assignees: [],
       comments: issue.comments.length,
@@ -144,6 +170,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       labels: partial.labels ?? [],
       comments: (partial.comments ?? []).map((body) => ({ id: data.nextCommentId++, body, created_at: created })),
       pullRequest: partial.pullRequest ?? false,
+      author: partial.author ?? defaultAuthor,
       created_at: created,
       updated_at: partial.updated_at ?? created,
       closed_at: partial.closed_at ?? (partial.state === 'closed' ? created : null),
@@ -189,24 +216,45 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       // GitHub's default: sort=created, direction=desc (newest first).
       .sort((a, b) => (direction === 'asc' ? 1 : -1) * (a.created_at.localeCompare(b.created_at) || a.number - b.number))
     const perPage = Math.min(Math.max(1, Number(params.get('per_page')) || 30), pageSize)
-    const page = Math.max(1, Number(params.get('page')) || 1)
+    const listing = opts.listing ?? {}
+    const page = listing.samePage ? 1 : Math.max(1, Number(params.get('page')) || 1)
     const last = Math.max(1, Math.ceil(all.length / perPage))
-    const items = all.slice((page - 1) * perPage, page * perPage)
+    let items: Array<Record<string, unknown>> = all.slice((page - 1) * perPage, page * perPage).map((i) => issueJson(fullName, i))
+    if (listing.endless && items.length < perPage) {
+      // Made up, never stored: numbers no real issue has, a full page every time.
+      const filler = Array.from({ length: perPage - items.length }, (_, k) => issueJson(fullName, fillerIssue(page * 1000 + k, wanted, stamp())))
+      items = [...items, ...filler]
+    }
     const pageUrl = (p: number) => {
       const q = new URLSearchParams(params)
       q.set('page', String(p))
       return `${origin}/repos/${fullName}/issues?${q.toString()}`
     }
     const links: string[] = []
-    if (page < last) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(last)}>; rel="last"`)
+    if (listing.next) {
+      const next = listing.next({ page, pageUrl })
+      if (next !== undefined) links.push(`<${next}>; rel="next"`)
+    } else if (page < last || listing.endless) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(last)}>; rel="last"`)
     if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(page - 1)}>; rel="prev"`)
-    send(
-      res,
-      record,
-      200,
-      items.map((i) => issueJson(fullName, i)),
-      links.length ? { link: links.join(', ') } : {},
-    )
+    send(res, record, 200, items, links.length ? { link: links.join(', ') } : {})
+  }
+
+  /** A made-up open issue (endless lists). */
+  function fillerIssue(number: number, labels: string[], created: string): FakeIssue {
+    return {
+      number,
+      title: `Filler ${number}`,
+      body: `filler ${number}`,
+      state: 'open',
+      state_reason: null,
+      labels,
+      comments: [],
+      pullRequest: false,
+      author: 'someone-else',
+      created_at: created,
+      updated_at: created,
+      closed_at: null,
+    }
   }
 
   function handleRoute(req: http.IncomingMessage, res: http.ServerResponse, record: GitHubRequest): void {
@@ -215,6 +263,10 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     const m = /^\/repos\/([^/]+)\/([^/]+)\/issues(?:\/(\d+)(\/comments)?)?\/?$/.exec(parsed.pathname)
     const who = access(req)
     if (who === 'none') return error(res, record, 401, 'Bad credentials')
+    if (parsed.pathname === '/user' && method === 'GET') {
+      if (opts.viewer === undefined || who !== 'write') return error(res, record, 403, 'Resource not accessible by integration')
+      return send(res, record, 200, { login: opts.viewer, id: 7000 + opts.viewer.length, type: 'User' })
+    }
     if (!m) return error(res, record, 404, 'Not Found')
     const fullName = `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}`
     const number = m[3] === undefined ? undefined : Number(m[3])
@@ -342,4 +394,33 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     receivedText: () => requests.map((r) => `${r.path}\n${r.body}`).join('\n'),
     stop: loopback.stop,
   }
+}
+
+export interface BystanderRequest {
+  method: string
+  path: string
+  headers: http.IncomingHttpHeaders
+}
+
+export interface Bystander {
+  /** 'http://127.0.0.1:PORT' */
+  url: string
+  /** Every request that reached it. */
+  requests: BystanderRequest[]
+  stop(): Promise<void>
+}
+
+/**
+ * Another loopback host, where a hostile API points its pagination links: it records every request that
+ * reaches it (with its headers, to prove no Authorization came) and answers an empty JSON list.
+ */
+export async function startBystander(): Promise<Bystander> {
+  const requests: BystanderRequest[] = []
+  const loopback = await listenOnLoopback((req, res) => {
+    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers })
+    req.resume()
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': 2 })
+    res.end('[]')
+  })
+  return { url: loopback.origin, requests, stop: loopback.stop }
 }

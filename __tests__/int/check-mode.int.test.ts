@@ -310,7 +310,9 @@ describe('check mode with open-issue: the issue lifecycle', () => {
     expect(result.exitCode).toBe(0)
     expect(result.outputs['issue-number']).toBe(String(oldest.number))
     // The list was read page by page (newest first: the oldest copy is on page 3).
-    const pages = gh.requests.filter((r) => r.method === 'GET').map((r) => new URL(r.path, 'http://x').searchParams.get('page') ?? '1')
+    const pages = gh.requests
+      .filter((r) => r.method === 'GET' && r.path.includes('/issues'))
+      .map((r) => new URL(r.path, 'http://x').searchParams.get('page') ?? '1')
     expect(pages).toEqual(['1', '2', '3'])
     // Oldest kept and refreshed (no comment: not worse than its recorded warning); the copy closed.
     expect(gh.issue(REPO, oldest.number)!).toMatchObject({ state: 'open', title: `npm token for ${host(registry)} expires in 11 days` })

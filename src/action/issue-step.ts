@@ -19,10 +19,22 @@ export interface IssueStepInput {
   /** Everything the check found about the token and its publishing (the issue's title names the leading cause). */
   findings: readonly Finding[]
   now: Date
+  /** The step's one overall deadline (epoch ms): the issue's requests get what the registry's left, not a fresh timeout-seconds. */
+  deadline: number
 }
 
 /** Opens, updates or closes the issue. Returns its number, or null when there is none (or it was not asked for here). */
-export async function manageIssue({ runner, settings, registry, summary, status, assessment, findings, now }: IssueStepInput): Promise<number | null> {
+export async function manageIssue({
+  runner,
+  settings,
+  registry,
+  summary,
+  status,
+  assessment,
+  findings,
+  now,
+  deadline,
+}: IssueStepInput): Promise<number | null> {
   if (settings.mode !== 'check') {
     runner.warning('open-issue only acts in mode: check (a scheduled check job); ignored in mode: setup.', 'open-issue ignored')
     return null
@@ -45,7 +57,7 @@ export async function manageIssue({ runner, settings, registry, summary, status,
     repository: env.GITHUB_REPOSITORY,
     apiUrl: env.GITHUB_API_URL,
     env,
-    timeoutMs: settings.timeoutMs,
+    deadline,
     logger: runner,
   })
   const runUrl =

@@ -31,12 +31,14 @@ export async function run(runner: ActionRunner): Promise<void> {
     const auth = chooseAuthFor(profile, { auth: effective.auth, token: effective.token, env: runner.env, mode: effective.mode })
     report.recordAuth(auth)
 
-    const http = new HttpClient({ deadline: Date.now() + effective.timeoutMs, logger: runner, env: runner.env, userAgent: userAgent() })
+    // One deadline for the whole step (timeout-seconds): every request of it, the included.
+    const deadline = Date.now() + effective.timeoutMs
+    const http = new HttpClient({ deadline, logger: runner, env: runner.env, userAgent: userAgent() })
     const now = new Date()
     const path =
       auth.method === 'oidc'
         ? await runOidcPath({ runner, report, target, http, installNpm: installCurrentNpm, now })
-        : await runTokenPath({ runner, report, target, http, authFindings: auth.findings, installNpm: installCurrentNpm, now })
+        : await runTokenPath({ runner, report, target, http, authFindings: auth.findings, installNpm: installCurrentNpm, now, deadline })
 
     if (effective.mode === 'setup' && path.status !== 'error') {
       const paths = await runner.group('.npmrc', () =>

@@ -20,9 +20,11 @@ export interface TokenPathInput {
   /** Installs a current npm 11 globally (upgrade-npm). */
   installNpm: () => Promise<void>
   now: Date
+  /** The step's one overall deadline (epoch ms), the one `http` has: the issue step shares it. */
+  deadline: number
 }
 
-export async function runTokenPath({ runner, report, target, http, authFindings, installNpm, now }: TokenPathInput): Promise<PathOutcome> {
+export async function runTokenPath({ runner, report, target, http, authFindings, installNpm, now, deadline }: TokenPathInput): Promise<PathOutcome> {
   const { settings, profile, registry } = target
   const assessment = await runner.group('Token', () =>
     assessToken({ http, registry, isPublicRegistry: target.isPublicRegistry, profile, settings, env: runner.env, now }),
@@ -47,7 +49,9 @@ export async function runTokenPath({ runner, report, target, http, authFindings,
   const status = worst(assessment.status, worstOf(authFindings), publishing?.status ?? 'ok')
   if (settings.openIssue) {
     const findings = [...assessment.findings, ...(publishing?.findings ?? [])]
-    const issue = await runner.group('Issue', () => manageIssue({ runner, settings, registry, summary: report.summary, status, assessment, findings, now }))
+    const issue = await runner.group('Issue', () =>
+      manageIssue({ runner, settings, registry, summary: report.summary, status, assessment, findings, now, deadline }),
+    )
     report.set('issue-number', issue)
   }
   return { status, exportValue: settings.exportToken && settings.token ? settings.token : undefined, authLine: true }

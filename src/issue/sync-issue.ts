@@ -11,11 +11,18 @@ export interface IssueSummary {
   number: number
   title: string
   body: string
+  /** The login of the issue's author (undefined when GitHub did not say): only our own identity's issues are adopted. */
+  author: string | undefined
 }
+
+/** The author of issues opened with a job's GITHUB_TOKEN (or any token that has no user, so GET /user refuses it). */
+export const GITHUB_ACTIONS_BOT = 'github-actions[bot]'
 
 export interface IssuesApi {
   /** Open issues carrying `label` (all pages). */
   listOpen(label: string): Promise<IssueSummary[]>
+  /** The login issues created with our token are authored by: the token's user, or GITHUB_ACTIONS_BOT. */
+  identity(): Promise<string>
   create(title: string, body: string, label: string): Promise<number>
   update(number: number, title: string, body: string): Promise<void>
   comment(number: number, body: string): Promise<void>
@@ -78,9 +85,19 @@ export function issueBody(state: TokenState, runUrl: string | undefined): string
 export type IssueAction =
   { kind: 'none' } | { kind: 'opened'; number: number } | { kind: 'updated'; number: number; commented: boolean } | { kind: 'closed'; number: number }
 
-/** Brings the tracker in line with the token's state. */
+/** GitHub logins compare without regard to case. */
+const sameLogin = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase()
+
+/**
+ * Brings the tracker in line with the token's state. Only issues authored by the identity the action
+ * uses are adopted (updated, commented on, closed): anyone can open an issue with our label and marker,
+ * and theirs are left alone, never closed as duplicates. The identity is asked for only when an issue
+ * carries our marker.
+ */
 export async function syncIssue(api: IssuesApi, label: string, state: TokenState, runUrl?: string): Promise<IssueAction> {
-  const ours = (await api.listOpen(label)).filter((issue) => (issue.body ?? '').includes(marker(state.registry)))
+  const marked = (await api.listOpen(label)).filter((issue) => (issue.body ?? '').includes(marker(state.registry)))
+  const identity = marked.length > 0 ? await api.identity() : undefined
+  const ours = identity === undefined ? [] : marked.filter((issue) => sameLogin(issue.author, identity))
   const [existing, ...duplicates] = ours.sort((a, b) => a.number - b.number)
   // Duplicates (two jobs racing, or a human copy): keep the oldest, close the rest.
   for (const dup of duplicates) await api.close(dup.number)
