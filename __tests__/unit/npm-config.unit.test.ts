@@ -307,8 +307,8 @@ describe('resolveNpmRegistry', () => {
     const found = await resolveNpmRegistry(options({ npm_config_registry: ENV_REG }, { scope: '@my-org' }))
     expect(found.url.href).toBe('http://127.0.0.1:2001/')
     expect(found.source).toMatch(/^@my-org:registry from the user config/)
-    // Another scope's setting does not count.
-    expect((await resolveNpmRegistry(options({ npm_config_registry: ENV_REG }, { scope: '@other' }))).url.href).toBe(ENV_REG)
+    // Another scope's setting does not count, nor does `registry`: a scope without a registry is refused (issue #11, item 3).
+    await expect(resolveNpmRegistry(options({ npm_config_registry: ENV_REG }, { scope: '@other' }))).rejects.toThrow(/scope @other/)
     // Without a scope, `registry` is what counts.
     expect((await resolveNpmRegistry(options({ npm_config_registry: ENV_REG }))).url.href).toBe(ENV_REG)
   })

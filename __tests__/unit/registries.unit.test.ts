@@ -37,7 +37,8 @@ describe('detectRegistryKind', () => {
     ['https://npm.pkg.github.com/', 'github-packages'],
     ['https://NPM.PKG.GITHUB.COM/', 'github-packages'],
     ['https://Npm.Pkg.GitHub.com/Octo-Org', 'github-packages'],
-    ['https://ghes.example.test/_registry/npm/', 'github-packages'],
+    // Recognised by host only (issue #11, item 1): a GHES path on a host that is not GITHUB_SERVER_URL's is generic.
+    ['https://ghes.example.test/_registry/npm/', 'generic'],
     ['https://pkgs.dev.azure.com/contoso/_packaging/feed/npm/registry/', 'azure'],
     ['https://pkgs.dev.azure.com/contoso/project/_packaging/feed/npm/registry/', 'azure'],
     ['https://contoso.pkgs.visualstudio.com/_packaging/feed/npm/registry/', 'azure'],

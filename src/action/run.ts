@@ -72,6 +72,7 @@ async function resolveTarget(runner: ActionRunner, settings: Settings): Promise<
   const packageManager = resolvePackageManager(settings.packageManager, settings.workingDirectory)
   const target = planTarget({ settings, registry, env: runner.env, packageManager })
   target.notes.forEach((note) => runner.info(note))
+  target.warnings.forEach((warning) => runner.warning(warning, 'github-token withheld'))
   // May be the github-token standing in for GitHub Packages; its derived forms (Azure) are secrets too.
   runner.mask(target.settings.token)
   derivedSecrets(target.profile, target.registry, target.settings.token).forEach((secret) => runner.mask(secret))

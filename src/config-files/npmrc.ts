@@ -8,6 +8,7 @@
  */
 import { registryKey } from '../registry/url.js'
 import { mergeMarkedBlock, restoreMarkedBlock } from './marked-block.js'
+import { safeEnvName, safeKey, safeValue } from './line-values.js'
 
 /** Azure Artifacts' form: username / _password / email under each key (the password being `${tokenEnv}`). */
 export interface PasswordCredential {
@@ -35,18 +36,22 @@ export interface NpmrcContent {
 /** npm ignores the value but refuses username/_password without one (Azure's docs write this very line). */
 export const AZURE_EMAIL = "npm requires email to be set but doesn't use the value"
 
-/** Our lines, in the order written. */
+/** Our lines, in the order written. Every value in them is one line of plain characters (line-values.ts), or this throws. */
 export function renderNpmrcLines({ registry, tokenEnv, scope, setDefaultRegistry, authLine = true, credential }: NpmrcContent): string[] {
   const lines: string[] = []
+  const env = safeEnvName(tokenEnv, '.npmrc')
+  const href = safeValue('the registry URL', registry.href, '.npmrc')
   if (authLine && credential?.form === 'password') {
-    for (const key of credential.keys) {
-      lines.push(`${key}:username=${credential.username}`, `${key}:_password=\${${tokenEnv}}`, `${key}:email=${AZURE_EMAIL}`)
+    const username = safeValue('the username', credential.username, '.npmrc')
+    for (const raw of credential.keys) {
+      const key = safeKey('the credential key', raw, '.npmrc')
+      lines.push(`${key}:username=${username}`, `${key}:_password=\${${env}}`, `${key}:email=${AZURE_EMAIL}`)
     }
   } else if (authLine) {
-    lines.push(`${registryKey(registry)}:_authToken=\${${tokenEnv}}`)
+    lines.push(`${safeKey('the credential key', registryKey(registry), '.npmrc')}:_authToken=\${${env}}`)
   }
-  if (scope) lines.push(`${scope}:registry=${registry.href}`)
-  else if (setDefaultRegistry) lines.push(`registry=${registry.href}`)
+  if (scope) lines.push(`${safeKey('the scope', scope, '.npmrc')}:registry=${href}`)
+  else if (setDefaultRegistry) lines.push(`registry=${href}`)
   return lines
 }
 

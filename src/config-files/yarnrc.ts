@@ -26,6 +26,7 @@ import { join } from 'node:path'
 import { ActionError } from '../errors.js'
 import { mergeMarkedBlock, restoreMarkedBlock } from './marked-block.js'
 import { registryKey } from '../registry/url.js'
+import { safeEnvName, safeKey, safeValue } from './line-values.js'
 
 /** The user's Yarn config could not be merged into safely (it is left untouched). */
 export class YarnrcError extends ActionError {
@@ -60,21 +61,23 @@ export function yarnrcPath(env: NodeJS.ProcessEnv): string {
   return join(env.HOME || env.USERPROFILE || homedir(), env.YARN_RC_FILENAME || '.yarnrc.yml')
 }
 
-/** What we set, as data. */
+/** What we set, as data. Every value is one line of plain characters (line-values.ts), or this throws. */
 export function yarnrcEntries(content: YarnrcContent): Entries {
   const out: Entries = {}
+  const file = '.yarnrc.yml'
+  const url = safeValue('the registry URL', content.registry.href, file)
   if (content.authLine) {
-    const token = content.tokenExported ? `\${${content.tokenEnv}}` : `\${${content.tokenEnv}:-}`
-    out.npmRegistries = { [registryKey(content.registry)]: { npmAlwaysAuth: true, npmAuthToken: token } }
+    const env = safeEnvName(content.tokenEnv, file)
+    const token = content.tokenExported ? `\${${env}}` : `\${${env}:-}`
+    out.npmRegistries = { [safeKey('the registry key', registryKey(content.registry), file)]: { npmAlwaysAuth: true, npmAuthToken: token } }
   }
   if (content.scope) {
-    const url = content.registry.href
-    out.npmScopes = { [content.scope.replace(/^@/, '')]: { npmRegistryServer: url, npmPublishRegistry: url } }
+    out.npmScopes = { [safeKey('the scope', content.scope.replace(/^@/, ''), file)]: { npmRegistryServer: url, npmPublishRegistry: url } }
   } else if (content.setDefaultRegistry) {
-    out.npmRegistryServer = content.registry.href
+    out.npmRegistryServer = url
   }
   // The user gave an http:// registry (the action warns unless it is loopback): Yarn needs it allowed by name.
-  if (content.registry.protocol === 'http:') out.unsafeHttpWhitelist = [content.registry.hostname]
+  if (content.registry.protocol === 'http:') out.unsafeHttpWhitelist = [safeValue('the registry host', content.registry.hostname, file)]
   return out
 }
 

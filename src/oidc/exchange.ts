@@ -4,6 +4,7 @@
  */
 import { ActionError } from '../errors.js'
 import { parseJsonBody, type HttpClient } from '../http/client.js'
+import { escapePackageName as escapeName } from '../project/package-name.js'
 
 export interface OidcEnvironment {
   /** NPM_ID_TOKEN: npm uses it first, on every provider (GitLab's `id_tokens:`, CircleCI's `circleci run oidc get`). */
@@ -87,9 +88,12 @@ export async function fetchIdToken({ http, env, audience, onSecret }: IdTokenReq
   return value
 }
 
-/** `@scope/pkg` → `@scope%2fpkg`, as npm escapes package names in registry paths. */
+/**
+ * `@scope/pkg` → `@scope%2fpkg`, as npm escapes package names in registry paths. A name npm would not
+ * accept throws (PackageNameError): `../../-/whoami?x=` never becomes part of a request path.
+ */
 export function escapePackageName(name: string): string {
-  return name.replace('/', '%2f')
+  return escapeName(name)
 }
 
 export type ExchangeResult = { ok: true; status: number; expiresAt?: Date; token: string } | { ok: false; status: number; message: string }

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { ActionError } from '../errors.js'
+import { assertValidPackageName } from './package-name.js'
 
 export interface LocalPackage {
   name: string
@@ -46,6 +47,12 @@ function toPackage(dir: string, manifest: Manifest): LocalPackage | undefined {
         ? (repo as { url: string }).url
         : undefined
   return { name: manifest.name, dir, private: manifest.private === true, repositoryUrl }
+}
+
+/** package.json is repository content: every name that may go into a request must be one npm accepts. */
+function checked(packages: LocalPackage[]): LocalPackage[] {
+  for (const p of packages) assertValidPackageName(p.name, `the name in ${join(p.dir ?? '.', 'package.json')}`)
+  return packages
 }
 
 /** Workspace patterns (`packages/*`, `apps/**`, `tools/cli`) expanded against the file system. */
@@ -121,10 +128,10 @@ export function findLocalPackages(workingDirectory: string): LocalPackage[] {
       .map((dir) => toPackage(dir, readManifest(dir)!))
       .filter((p): p is LocalPackage => !!p && !p.private)
     const self = toPackage(root, manifest)
-    return self && !self.private ? [self, ...members] : members
+    return checked(self && !self.private ? [self, ...members] : members)
   }
   const self = toPackage(root, manifest)
-  return self ? [self] : []
+  return checked(self ? [self] : [])
 }
 
 /**
@@ -141,5 +148,5 @@ export function packagesToCheck(input: readonly string[], workingDirectory: stri
     }
     return local
   }
-  return input.map((name) => local.find((p) => p.name === name) ?? { name, private: false })
+  return input.map((name) => local.find((p) => p.name === assertValidPackageName(name, 'the packages input')) ?? { name, private: false })
 }

@@ -5,13 +5,15 @@
  * input and the runner's environment.
  *
  *   npm              npm's own default registry (as the npm on PATH defines it): token list, policies, OIDC.
- *   github-packages  GitHub Packages (npm.pkg.github.com, or a GHES host's /_registry/npm/): GITHUB_TOKEN or a
+ *   github-packages  GitHub Packages, recognised by HOST only: npm.pkg.github.com, or on GHES the host of
+ *                    GITHUB_SERVER_URL (npm.HOST, or HOST/_registry/npm/); or registry-kind: github. GITHUB_TOKEN or a
  *                    PAT as _authToken, scope defaults to the repository owner, no token list, no OIDC.
  *   azure            Azure Artifacts (…/_packaging/FEED/npm/registry/): username / _password (base64 of the
  *                    PAT) / email under both the /npm/registry/ and /npm/ prefixes, whoami with Basic auth.
  *   artifactory      JFrog Artifactory (/artifactory/api/npm/REPO/): _authToken under the repository's path.
  *   generic          any other npm-protocol registry (Verdaccio, Nexus, a mirror): the npm defaults.
  */
+import { RegistryConfigError } from '../errors.js'
 import type { RegistryKind, RegistryKindChoice } from '../types.js'
 import { registryKey } from './url.js'
 
@@ -48,22 +50,44 @@ const AZURE_LEGACY_HOST_SUFFIX = '.pkgs.visualstudio.com'
 const AZURE_PATH = /\/_packaging\/[^/]+\/npm\//i
 const ARTIFACTORY_PATH = /\/api\/npm\/[^/]+\//i
 
-/** The kind a registry URL looks like. `isPublicRegistry`: it is npm's own default (decided elsewhere). */
-export function detectRegistryKind(url: URL, isPublicRegistry = false): { kind: RegistryKind; by: RegistryProfile['detectedBy'] } {
+/**
+ * GitHub Packages' own hosts: npm.pkg.github.com, and for the GitHub server of this job (GITHUB_SERVER_URL,
+ * when it is not github.com) `npm.HOST` or `HOST/_registry/npm/`. A `/_registry/npm/` path on any other
+ * host is just a path: the job's GITHUB_TOKEN never goes to a host GitHub does not run.
+ */
+export function isGitHubPackagesHost(url: URL, githubServerUrl?: string): boolean {
+  const host = url.host.toLowerCase()
+  if (url.hostname.toLowerCase() === GITHUB_PACKAGES_HOST) return true
+  let server: URL
+  try {
+    server = new URL(githubServerUrl ?? '')
+  } catch {
+    return false
+  }
+  const serverHost = server.host.toLowerCase()
+  if (server.hostname.toLowerCase() === 'github.com' || serverHost === '') return false
+  return host === `npm.${serverHost}` || (host === serverHost && /^\/_registry\/npm\//i.test(url.pathname))
+}
+
+/**
+ * The kind a registry URL looks like. `isPublicRegistry`: it is npm's own default (decided elsewhere);
+ * `githubServerUrl`: the job's GITHUB_SERVER_URL, whose host (GHES) serves GitHub Packages too.
+ */
+export function detectRegistryKind(url: URL, isPublicRegistry = false, githubServerUrl?: string): { kind: RegistryKind; by: RegistryProfile['detectedBy'] } {
   const host = url.hostname.toLowerCase()
   const path = url.pathname
-  if (host === GITHUB_PACKAGES_HOST) return { kind: 'github-packages', by: 'host' }
+  if (isGitHubPackagesHost(url, githubServerUrl)) return { kind: 'github-packages', by: 'host' }
   if (host === AZURE_HOST || host.endsWith(AZURE_LEGACY_HOST_SUFFIX)) return { kind: 'azure', by: 'host' }
   if (isPublicRegistry) return { kind: 'npm', by: 'npm default' }
-  if (/^\/_registry\/npm\//i.test(path)) return { kind: 'github-packages', by: 'path' }
   if (AZURE_PATH.test(path)) return { kind: 'azure', by: 'path' }
   if (/^\/artifactory\/api\/npm\//i.test(path) || (host.endsWith('.jfrog.io') && ARTIFACTORY_PATH.test(path))) return { kind: 'artifactory', by: 'path' }
   return { kind: 'generic', by: 'default' }
 }
 
-export function registryProfile(url: URL, opts: { choice?: RegistryKindChoice; isPublicRegistry?: boolean } = {}): RegistryProfile {
+export function registryProfile(url: URL, opts: { choice?: RegistryKindChoice; isPublicRegistry?: boolean; githubServerUrl?: string } = {}): RegistryProfile {
   const choice = opts.choice ?? 'auto'
-  const { kind, by } = choice === 'auto' ? detectRegistryKind(url, opts.isPublicRegistry) : { kind: choice, by: 'registry-kind input' as const }
+  const { kind, by } =
+    choice === 'auto' ? detectRegistryKind(url, opts.isPublicRegistry, opts.githubServerUrl) : { kind: choice, by: 'registry-kind input' as const }
   return {
     kind,
     label: LABELS[kind],
@@ -89,23 +113,72 @@ export function defaultScope(profile: RegistryProfile, scope: string, env: NodeJ
   return { scope: `@${owner}`, note: `scope: @${owner} (the repository owner; GitHub Packages serves packages under their owner's scope)` }
 }
 
+/** Where the registry came from, as far as the github-token fallback cares. */
+export interface TokenFallbackFacts {
+  registry: URL
+  /** The job's GITHUB_SERVER_URL. */
+  githubServerUrl?: string
+  /** The repository file the registry was read from (the project .npmrc); undefined: the workflow named it. */
+  repositoryFile?: string
+}
+
 /**
  * The token of the step: the token input, else on GitHub Packages the github-token input (by default the
- * job's GITHUB_TOKEN), which is what GitHub documents for publishing from a workflow.
+ * job's GITHUB_TOKEN), which is what GitHub documents for publishing from a workflow — but only to one of
+ * GitHub's own hosts, or to a registry the workflow named itself (registry-url) and declared GitHub
+ * Packages (registry-kind: github). Never to a host a repository file chose.
  */
-export function effectiveToken(profile: RegistryProfile, token: string, githubToken: string): { token: string; note?: string } {
+export function effectiveToken(
+  profile: RegistryProfile,
+  token: string,
+  githubToken: string,
+  facts?: TokenFallbackFacts,
+): { token: string; note?: string; withheld?: string } {
   if (token || profile.kind !== 'github-packages' || !githubToken) return { token }
+  const githubHost = facts ? isGitHubPackagesHost(facts.registry, facts.githubServerUrl) : profile.detectedBy === 'host'
+  const declared = profile.detectedBy === 'registry-kind input' && !facts?.repositoryFile
+  if (!githubHost && !declared) {
+    const host = facts?.registry.host ?? 'this registry'
+    return {
+      token,
+      withheld:
+        `The github-token is not sent to ${host}: it is not a GitHub Packages host (npm.pkg.github.com, or the GITHUB_SERVER_URL host), ` +
+        `and the registry came from ${facts?.repositoryFile ?? 'outside the workflow'}. Pass the registry's own token in the token input, or set registry-url to it.`,
+    }
+  }
   return { token: githubToken, note: "token input empty: using the github-token input (the job's GITHUB_TOKEN by default) for GitHub Packages" }
 }
 
 // ---- Azure Artifacts -------------------------------------------------------------------------
 
-/** Any non-empty username works; Azure's docs use the organisation, taken from the URL. */
+/** What an Azure DevOps organisation name may hold (letters, digits, '-'; '.', '_' and '~' allowed too). */
+const AZURE_USERNAME = /^[A-Za-z0-9._~-]{1,100}$/
+
+/**
+ * Any non-empty username works; Azure's docs use the organisation, taken from the URL. The value goes
+ * into `username=` of the .npmrc and into whoami's Basic credential: a first path segment that does not
+ * decode to a plain organisation name (`%0a_authToken=…`, a malformed `%E0%A4%A`) is an input error.
+ */
 export function azureUsername(registry: URL): string {
   const host = registry.hostname.toLowerCase()
   if (host.endsWith(AZURE_LEGACY_HOST_SUFFIX)) return host.slice(0, -AZURE_LEGACY_HOST_SUFFIX.length) || 'azure'
   const first = registry.pathname.split('/').find((s) => s !== '' && s !== '_packaging')
-  return first ? decodeURIComponent(first) : 'azure'
+  if (!first) return 'azure'
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(first)
+  } catch {
+    throw new RegistryConfigError(
+      `The Azure Artifacts registry URL ${registry.href} has a malformed percent-escape in its first path segment (${JSON.stringify(first.slice(0, 80))}). Fix the registry URL.`,
+    )
+  }
+  if (!AZURE_USERNAME.test(decoded)) {
+    throw new RegistryConfigError(
+      `The first path segment of the Azure Artifacts registry URL ${registry.href} is not an organisation name: it decodes to ${JSON.stringify(decoded.slice(0, 80))} ` +
+        "(expected letters, digits, '-', '.', '_' or '~', as in https://pkgs.dev.azure.com/ORG/_packaging/FEED/npm/registry/). Fix the registry URL.",
+    )
+  }
+  return decoded
 }
 
 /**

@@ -23,6 +23,8 @@ export interface RegistrySource {
   url: URL
   /** Where the value came from, for the log and the summary. */
   source: string
+  /** Set when it came from the project .npmrc (repository content, not the workflow): that file. */
+  repositoryFile?: string
 }
 
 export interface ResolveOptions {
@@ -218,42 +220,66 @@ export function npmDefaultRegistry(npm: NpmInstall | undefined): URL | undefined
   return value ? toUrl(value, `npm ${npm.version}'s config definitions`) : undefined
 }
 
-/** The registry npm would use for the project (or for `scope`'s packages), and where that came from. */
+/** `registry` and every `@scope:registry` key set in npm's environment config, by the key npm reads. */
+function envRegistryKeys(env: NodeJS.ProcessEnv): Map<string, string> {
+  const map = new Map<string, string>()
+  for (const name of Object.keys(env)) {
+    if (!/^npm_config_/i.test(name)) continue
+    const key = name
+      .slice('npm_config_'.length)
+      .replace(/(?!^)_/g, '-')
+      .toLowerCase()
+    if (key !== 'registry' && !/^@[^:]+:registry$/.test(key)) continue
+    const value = npmEnvConfig(env, key)
+    if (value) map.set(key, value)
+  }
+  return map
+}
+
+/** A configured registry value as it may be shown: a URL without credentials, else only that it is not one. */
+function shownRegistry(value: string): string {
+  try {
+    const url = new URL(value)
+    url.username = ''
+    url.password = ''
+    return url.href
+  } catch {
+    return '(not a URL)'
+  }
+}
+
+/**
+ * The registry npm would use for the project (or for `scope`'s packages), and where that came from.
+ * A scope with no registry of its own is refused (RegistryConfigError) rather than sent to the default
+ * registry: `@acmee` mistyped for `@acme` must not send the scope's credential anywhere.
+ */
 export async function resolveNpmRegistry(opts: ResolveOptions): Promise<RegistrySource> {
-  const keys = opts.scope ? [`${opts.scope}:registry`, 'registry'] : ['registry']
+  const keys = opts.scope ? [`${opts.scope}:registry`] : ['registry']
   const { env } = opts
 
   const localPrefix = findLocalPrefix(opts.cwd)
   const userConfig = npmEnvConfig(env, 'userconfig') ?? join(env.HOME || homedir(), '.npmrc')
   const globalPrefix = npmEnvConfig(env, 'prefix') ?? env.PREFIX ?? opts.npm?.prefix
   const globalConfig = npmEnvConfig(env, 'globalconfig') ?? (globalPrefix ? join(globalPrefix, 'etc', 'npmrc') : undefined)
-  const layers: Array<{ source: string; read: () => Map<string, string> | undefined }> = [
-    {
-      source: 'the npm_config_* environment',
-      read: () => {
-        const map = new Map<string, string>()
-        for (const key of keys) {
-          const value = npmEnvConfig(env, key)
-          if (value) map.set(key, value)
-        }
-        return map
-      },
-    },
-    { source: `the project config ${join(localPrefix, '.npmrc')}`, read: () => fileLayer(join(localPrefix, '.npmrc'), env) },
+  const projectConfig = join(localPrefix, '.npmrc')
+  const layers: Array<{ source: string; repositoryFile?: string; read: () => Map<string, string> | undefined }> = [
+    { source: 'the npm_config_* environment', read: () => envRegistryKeys(env) },
+    { source: `the project config ${projectConfig}`, repositoryFile: projectConfig, read: () => fileLayer(projectConfig, env) },
     { source: `the user config ${userConfig}`, read: () => fileLayer(userConfig, env) },
     ...(globalConfig ? [{ source: `the global config ${globalConfig}`, read: () => fileLayer(globalConfig, env) }] : []),
     ...(opts.npm ? [{ source: `npm's builtin config ${join(opts.npm.root, 'npmrc')}`, read: () => fileLayer(join(opts.npm!.root, 'npmrc'), env) }] : []),
   ]
   // As npm picks a registry: `@scope:registry` from ANY layer beats `registry` from every layer.
-  const read = layers.map((layer) => ({ source: layer.source, values: layer.read() }))
+  const read = layers.map((layer) => ({ source: layer.source, repositoryFile: layer.repositoryFile, values: layer.read() }))
   for (const key of keys) {
-    for (const { source, values } of read) {
+    for (const { source, repositoryFile, values } of read) {
       const value = values?.get(key)
-      if (value) return { url: toUrl(value, `${source} (${key})`), source: `${key} from ${source}` }
+      if (value) return { url: toUrl(value, `${source} (${key})`), source: `${key} from ${source}`, ...(repositoryFile ? { repositoryFile } : {}) }
     }
   }
 
   const builtIn = npmDefaultRegistry(opts.npm)
+  if (opts.scope) throw noRegistryForScope(opts.scope, read, builtIn)
   if (builtIn) return { url: builtIn, source: `the default of npm ${opts.npm!.version} on PATH` }
 
   const asked = opts.askNpm ? await opts.askNpm() : undefined
@@ -261,6 +287,27 @@ export async function resolveNpmRegistry(opts: ResolveOptions): Promise<Registry
 
   throw new RegistryConfigError(
     'Could not tell which registry npm uses: no registry is configured and no readable npm was found on PATH. Set the registry-url input (or run actions/setup-node first).',
+  )
+}
+
+/** The refusal of a scope no layer has a registry for: what IS configured, and how to configure the scope. */
+function noRegistryForScope(
+  scope: string,
+  layers: Array<{ source: string; values: Map<string, string> | undefined }>,
+  npmDefault: URL | undefined,
+): RegistryConfigError {
+  const configured: string[] = []
+  for (const { source, values } of layers) {
+    for (const [key, value] of values ?? []) {
+      if (key === 'registry' || /^@[^:]+:registry$/.test(key)) configured.push(`${key}=${shownRegistry(value)} (${source})`)
+    }
+  }
+  if (npmDefault) configured.push(`registry=${npmDefault.href} (the default of npm on PATH)`)
+  return new RegistryConfigError(
+    `No registry is configured for the scope ${scope}, and registry-url is not set: nothing was sent. ` +
+      `The registries configured are: ${configured.length > 0 ? configured.join('; ') : 'none'}. ` +
+      `If ${scope} is not a typo, set registry-url (CLI: --registry) to the registry of ${scope}, or add "${scope}:registry=https://…" to the project .npmrc; ` +
+      'otherwise correct the scope (or leave it empty to use the default registry).',
   )
 }
 

@@ -12,6 +12,8 @@ export interface RegistryChoice {
   /** Where it came from, for the log and the summary. */
   source: string
   isPublicRegistry: boolean
+  /** The repository file the registry was read from (the project .npmrc): repository content, not the workflow. */
+  repositoryFile?: string
 }
 
 /** Where the registry comes from: the registry-url input, else npm's own config for the scope. */
@@ -27,8 +29,12 @@ export async function chooseRegistry(
 ): Promise<RegistryChoice> {
   const npm = findNpmOnPath(log.env)
   const cwd = resolve(workingDirectory)
-  const { url: registry, source } = explicit
-    ? { url: explicit, source: 'the registry-url input' }
+  const {
+    url: registry,
+    source,
+    repositoryFile,
+  } = explicit
+    ? { url: explicit, source: 'the registry-url input', repositoryFile: undefined }
     : await resolveNpmRegistry({ env: log.env, cwd, scope, npm, askNpm: () => askNpmForRegistry(cwd, log.env) })
   const npmDefault = npmDefaultRegistry(npm)
   const isPublicRegistry = npmDefault !== undefined && npmDefault.href === registry.href
@@ -36,5 +42,12 @@ export async function chooseRegistry(
   if (registry.protocol === 'http:' && !isLoopback(registry.hostname)) {
     log.warning(`The registry ${registry.href} is plain http: the token travels unencrypted. Use https.`, 'Insecure registry URL')
   }
-  return { registry, source, isPublicRegistry }
+  if (repositoryFile) {
+    log.warning(
+      `The registry ${registry.href} comes from the repository file ${repositoryFile}, not from the workflow: the credential of this step is sent to it. ` +
+        'If that file is not yours to trust (a pull request can change it), set registry-url to the registry the credential is for.',
+      'Registry from a repository file',
+    )
+  }
+  return { registry, source, isPublicRegistry, ...(repositoryFile ? { repositoryFile } : {}) }
 }

@@ -5,6 +5,7 @@
  * as npm's own `npm stage list` pages it. A registry without staging answers 404/405: that is no error.
  */
 import { parseJsonBody, type HttpClient } from '../http/client.js'
+import { assertValidPackageName } from '../project/package-name.js'
 
 export interface StagedVersion {
   package: string
@@ -32,6 +33,7 @@ export interface StageListRequest {
 export async function listStaged({ http, registry, token, packages }: StageListRequest): Promise<StageListResult> {
   const versions: StagedVersion[] = []
   for (const name of packages) {
+    assertValidPackageName(name, 'a package whose staged versions to list')
     const bearer = token(name)
     if (!bearer) continue
     for (let page = 0; page < MAX_PAGES; page++) {

@@ -13,6 +13,8 @@ export interface Target extends RegistryChoice {
   settings: Settings
   packageManager: PackageManager
   notes: string[]
+  /** Lines for the log as warnings (a github-token withheld from a host that is not GitHub's). */
+  warnings: string[]
 }
 
 export interface TargetFacts {
@@ -24,13 +26,25 @@ export interface TargetFacts {
 }
 
 export function planTarget({ settings, registry, env, packageManager: pm }: TargetFacts): Target {
-  const profile = registryProfile(registry.registry, { choice: settings.registryKind, isPublicRegistry: registry.isPublicRegistry })
+  const githubServerUrl = env.GITHUB_SERVER_URL
+  const profile = registryProfile(registry.registry, { choice: settings.registryKind, isPublicRegistry: registry.isPublicRegistry, githubServerUrl })
   const notes = [
     `Registry kind: ${profile.kind} (${profile.label}; ${profile.detectedBy === 'default' ? 'no known host or path' : `by ${profile.detectedBy}`})`,
   ]
+  if (profile.kind !== 'github-packages' && /^\/_registry\/npm\//i.test(registry.registry.pathname)) {
+    notes.push(
+      `${registry.registry.host} is not GitHub Packages' host (npm.pkg.github.com, or the GITHUB_SERVER_URL host): its /_registry/npm/ path alone does not make it GitHub Packages. If it is, set registry-kind: github.`,
+    )
+  }
+  const warnings: string[] = []
   const scope = defaultScope(profile, settings.scope, env)
-  const token = effectiveToken(profile, settings.token, settings.githubToken)
+  const token = effectiveToken(profile, settings.token, settings.githubToken, {
+    registry: registry.registry,
+    githubServerUrl,
+    repositoryFile: registry.repositoryFile,
+  })
   for (const note of [scope.note, token.note]) if (note) notes.push(note)
+  if (token.withheld) warnings.push(token.withheld)
   notes.push(`Package manager: ${pm.manager} (${pm.reason})${pm.manager === 'yarn' ? ': also writing the user-level .yarnrc.yml' : ''}`)
-  return { ...registry, profile, settings: { ...settings, scope: scope.scope, token: token.token }, packageManager: pm.manager, notes }
+  return { ...registry, profile, settings: { ...settings, scope: scope.scope, token: token.token }, packageManager: pm.manager, notes, warnings }
 }

@@ -5,6 +5,7 @@
  * Every refusal names the input, quotes the value seen (never for the token) and says what is expected.
  */
 import { InputError } from '../errors.js'
+import { packageNameProblem } from '../project/package-name.js'
 import { normaliseRegistryUrl } from '../registry/url.js'
 import type { RegistryKindChoice, Settings } from '../types.js'
 
@@ -243,13 +244,8 @@ function parseLabel(value: string): string {
   return value
 }
 
-/** npm package names: lowercase, url-safe, optionally scoped (validate-npm-package-name, new-package rules). */
-const PACKAGE_NAME_PATTERN = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/
-
 /** A name npm accepts for a new package (what an `npm trust` command or a summary may safely name). */
-export function isValidPackageName(name: string): boolean {
-  return name.length <= 214 && PACKAGE_NAME_PATTERN.test(name)
-}
+export { isValidPackageName } from '../project/package-name.js'
 
 export function parsePackages(raw: string): string[] {
   const names = raw
@@ -257,10 +253,11 @@ export function parsePackages(raw: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== '')
   for (const name of names) {
-    if (name.length > 214 || !PACKAGE_NAME_PATTERN.test(name)) {
+    const problem = packageNameProblem(name)
+    if (problem) {
       throw new InputError(
         'packages',
-        `${quote(name)} is not a valid npm package name. Expected names like my-pkg or @my-org/my-pkg, separated by commas or new lines.`,
+        `${quote(name)} is not a valid npm package name: ${problem}. Expected names like my-pkg or @my-org/my-pkg, separated by commas or new lines.`,
       )
     }
   }

@@ -61,7 +61,7 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
   const settings = parseSettings((name) => (name === 'token' ? token : name === 'mode' ? 'check' : (args.inputs[name] ?? '')))
   const { registry, source, isPublicRegistry } = await chooseRegistry(log, settings)
   const http = new HttpClient({ deadline: Date.now() + settings.timeoutMs, logger: log, env: io.env })
-  const profile = registryProfile(registry, { choice: settings.registryKind, isPublicRegistry })
+  const profile = registryProfile(registry, { choice: settings.registryKind, isPublicRegistry, githubServerUrl: io.env.GITHUB_SERVER_URL })
   const assessment = await assessToken({ http, registry, isPublicRegistry, profile, settings, env: io.env, now: new Date() })
   const { report } = assessment
   const publishing = assessment.rejected
