@@ -186,7 +186,7 @@ describe('staged publishing through the action', () => {
     expect(check.outputs).toMatchObject({ status: 'ok', 'publish-command': 'npm stage publish' })
     expect(stagedOutput(check)).toEqual([{ package: name, version: '1.1.0', tag: 'latest', stagedAt: item.createdAt, id }])
     expect(check.summary).toContain(STAGED_HEADING)
-    expect(check.summary).toContain(`| ${name} | 1.1.0 | latest | ${item.createdAt.slice(0, 10)} | npm stage approve ${id} |`)
+    expect(check.summary).toContain(`| ${name.replace('@', '@&#8203;')} | 1.1.0 | latest | ${item.createdAt.slice(0, 10)} | npm stage approve ${id} |`)
     const notice = check.annotations.find((a) => a.level === 'notice' && a.title === `${name}@1.1.0 waits for approval (0 days)`)
     expect(notice?.message).toContain(`npm stage approve ${id}`)
     expect(notice?.message).toContain(`npm stage reject ${id}`)

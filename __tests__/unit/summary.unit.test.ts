@@ -99,7 +99,7 @@ describe('renderSummary', () => {
     )
     const lines = markdown.split('\n')
     expect(lines).toContain('**Failed:** The registry rejected the token (HTTP 401). Create a new one \\| now')
-    expect(lines).toContain('- **npm token expires in 3 days (2026-06-18)** (warning): Rotate it &lt;soon>')
+    expect(lines).toContain('- **npm token expires in 3 days (2026-06-18)** (warning): Rotate it &lt;soon&gt;')
     expect(lines.filter((l) => l.includes('rejected the token'))).toHaveLength(1)
     expect(Object.fromEntries(tableRows(markdown)).Status).toBe('❌ error')
   })
@@ -144,7 +144,7 @@ describe('renderSummary for trusted publishing', () => {
     const start = lines.indexOf('| Package | Result |')
     expect(start).toBeGreaterThan(0)
     const packageRows = lines.slice(start + 2, start + 4)
-    expect(packageRows).toEqual(['| @my-org/pkg | ok \\| exchange answered 201 |', '| other-pkg | no trusted publisher configured |'])
+    expect(packageRows).toEqual(['| @&#8203;my-org/pkg | ok \\| exchange answered 201 |', '| other-pkg | no trusted publisher configured |'])
     for (const row of packageRows) expect(row.split(/(?<!\\)\|/)).toHaveLength(4)
     const claims = lines.filter((l) => l.startsWith('ID token claims: '))
     expect(claims).toHaveLength(1)
@@ -161,6 +161,16 @@ describe('cell', () => {
     expect(cell('a|b')).toBe('a\\|b')
     expect(cell('a\\b')).toBe('a\\\\b')
     expect(cell('a\r\n\nb')).toBe('a b')
-    expect(cell('<script>')).toBe('&lt;script>')
+    expect(cell('<script>')).toBe('&lt;script&gt;')
+  })
+
+  it('lets no value from outside form HTML, a link, an image, a mention, a reference or an escape sequence', () => {
+    const hostile = cell('x\u001b[31mred <img src=x onerror=1> ![p](https://evil.test/p.png) [click](https://evil.test) @octocat @org/team #1 &amp; \u009b2J')
+    expect(hostile).not.toMatch(/[<>\u001b\u009b]/)
+    expect(hostile).not.toMatch(/\]\(|!\[|\[click/)
+    expect(hostile).not.toMatch(/@[a-z]/) // a zero-width space after every @: no mention
+    expect(hostile).not.toMatch(/(^|[^&])#\d/) // and after every # (but our own entities'): no issue reference
+    expect(hostile).toContain('&amp;amp;') // & itself is escaped, so no entity of the value's survives
+    expect(hostile).toContain('\\u001b&#91;31mred')
   })
 })

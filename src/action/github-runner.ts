@@ -1,50 +1,49 @@
 /**
  * The ActionRunner over the runner's workflow commands: how the action's core talks to GitHub's runner.
- * Masks are also applied here (redact) to everything we print ourselves, so a secret a registry echoes
- * stays out even of raw logs and of our tests' canary.
+ * Masks are also applied here (redact, the shared Redactor) to everything we print ourselves, so a secret
+ * a registry echoes stays out even of raw logs and of our tests' canary, in any case or URL-encoded.
+ * Everything printed is also neutralised here, once for every call site: no line of a message can start a
+ * workflow command, and control characters and ANSI escapes are shown escaped (util/untrusted.ts).
  */
 import type { ActionRunner } from '../ports/runner.js'
 import type { Finding } from '../types.js'
+import { Redactor } from '../util/redactor.js'
+import { escapeControls, neutraliseLog } from '../util/untrusted.js'
 import * as commands from './workflow-commands.js'
 
 export function createGitHubRunner(env: NodeJS.ProcessEnv): ActionRunner {
-  const secrets = new Set<string>()
-  const redact = (text: string): string => {
-    // Longest first, so a secret containing another is replaced whole.
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) text = text.split(secret).join('***')
-    return text
-  }
-  const titled = (title: string | undefined) => (title ? { title: redact(title) } : {})
+  const redactor = new Redactor()
+  const redact = (text: string): string => redactor.redact(text)
+  // Annotations and debug lines are one command each (line breaks are escaped by the protocol): controls escaped.
+  const clean = (text: string): string => escapeControls(redact(text))
+  const titled = (title: string | undefined) => (title ? { title: clean(title) } : {})
   return {
     env,
-    info: (m) => commands.info(redact(m)),
-    debug: (m) => commands.debug(redact(m)),
-    notice: (m, title) => commands.notice(redact(m), titled(title)),
-    warning: (m, title) => commands.warning(redact(m), titled(title)),
+    info: (m) => commands.info(neutraliseLog(redact(m))),
+    debug: (m) => commands.debug(clean(m)),
+    notice: (m, title) => commands.notice(clean(m), titled(title)),
+    warning: (m, title) => commands.warning(clean(m), titled(title)),
     mask(secret: string): void {
-      if (!secret) return
+      // A value shorter than a credential can be is not masked: masking "1" would blank every 1 in the log.
+      if (!redactor.add(secret)) return
       commands.setSecret(secret)
-      secrets.add(secret)
       // The runner masks line by line: a multi-line value's lines are masked on their own too.
-      for (const part of [secret.trim(), ...secret.split(/\r?\n/).map((l) => l.trim())]) {
-        if (part.length >= 4 && part !== secret) {
-          commands.setSecret(part)
-          secrets.add(part)
-        }
+      for (const part of new Set([secret.trim(), ...secret.split(/\r?\n/).map((l) => l.trim())])) {
+        if (part.length >= 8 && part !== secret) commands.setSecret(part)
       }
     },
     redact,
     exportVariable: (name, value) => commands.exportVariable(name, value),
     saveState: (name, value) => commands.saveState(name, value),
     annotate(finding: Finding): void {
-      const props = { title: redact(finding.title) }
-      const message = redact(finding.message)
+      const props = { title: clean(finding.title) }
+      const message = clean(finding.message)
       if (finding.level === 'error') commands.error(message, props)
       else if (finding.level === 'warning') commands.warning(message, props)
       else commands.notice(message, props)
     },
     async group<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
-      commands.startGroup(name)
+      commands.startGroup(clean(name))
       try {
         return await fn()
       } finally {
@@ -57,7 +56,7 @@ export function createGitHubRunner(env: NodeJS.ProcessEnv): ActionRunner {
     hasSummary: () => Boolean(env.GITHUB_STEP_SUMMARY),
     fail(message?: string): void {
       process.exitCode = 1
-      if (message !== undefined) commands.error(redact(message))
+      if (message !== undefined) commands.error(clean(message))
     },
   }
 }

@@ -10,6 +10,8 @@ import { CHECK_FLAGS, CHECK_USAGE, runCheck } from './commands/check.js'
 import { EXPLAIN_FLAGS, EXPLAIN_USAGE, runExplain } from './commands/explain.js'
 import { PREFLIGHT_FLAGS, PREFLIGHT_USAGE, runPreflight } from './commands/preflight.js'
 import type { CliIo } from './io.js'
+import { Redactor } from '../util/redactor.js'
+import { neutraliseLog } from '../util/untrusted.js'
 
 export type { CliIo } from './io.js'
 
@@ -33,7 +35,31 @@ Other commands:
   preflight             will trusted publishing work in this CI job (GitHub, GitLab, CircleCI)? (preflight --help)
   explain [LOG…]        why npm commands failed, from npm's debug logs (setup-npm-auth explain --help)`
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+/** Environment variables whose values are credentials: never printed by any command, in any form. */
+export const SECRET_ENV = ['NPM_TOKEN', 'NODE_AUTH_TOKEN', 'NPM_ID_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'SIGSTORE_ID_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN']
+
+/**
+ * The streams every command prints through: the same redaction as the action (util/redactor.ts: the
+ * env's credentials and every secret learned, in any case or encoding) and the same neutralising (no
+ * line can start a runner command when the CLI runs in a GitHub Actions step; controls shown escaped).
+ */
+export function safeIo(io: CliIo): CliIo {
+  const redactor = new Redactor()
+  for (const name of SECRET_ENV) redactor.add(io.env[name] ?? '')
+  const clean = (text: string) => neutraliseLog(redactor.redact(text))
+  return {
+    env: io.env,
+    out: (text) => io.out(clean(text)),
+    err: (text) => io.err(clean(text)),
+    mask: (secret) => {
+      redactor.add(secret)
+      io.mask?.(secret)
+    },
+  }
+}
+
+export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  const io = safeIo(rawIo)
   const command = Object.hasOwn(COMMANDS, argv[0] ?? '') ? COMMANDS[argv[0]] : undefined
   let args: ParsedArgs
   try {

@@ -4,6 +4,7 @@
  */
 import { ActionError } from '../errors.js'
 import { parseJsonBody, type HttpClient } from '../http/client.js'
+import { MIN_SECRET_LENGTH, plausibleCredential } from '../util/redactor.js'
 import { escapePackageName as escapeName } from '../project/package-name.js'
 
 export interface OidcEnvironment {
@@ -81,7 +82,7 @@ export async function fetchIdToken({ http, env, audience, onSecret }: IdTokenReq
   }
   const body = parseJsonBody(response, 'ID token request') as { value?: unknown } | undefined
   const value = body && typeof body === 'object' ? body.value : undefined
-  if (typeof value !== 'string' || value.split('.').length !== 3) {
+  if (typeof value !== 'string' || value.split('.').length !== 3 || !plausibleCredential(value)) {
     throw new IdTokenError(`The runner's ID token answer (from ${url.host}) holds no token. Re-run the job.`)
   }
   onSecret(value)
@@ -125,6 +126,14 @@ export async function exchangeIdToken({ http, registry, packageName, idToken, on
     body = undefined
   }
   const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {}
+  if (response.status < 400 && typeof fields.token === 'string' && fields.token !== '' && !plausibleCredential(fields.token)) {
+    // Not a secret to mask (masking "1" would blank every 1 of every output): a failed exchange. Value not shown.
+    return {
+      ok: false,
+      status: response.status,
+      message: `the registry answered a token that cannot be one (shorter than ${MIN_SECRET_LENGTH} characters, or with spaces or control characters); not used`,
+    }
+  }
   if (response.status < 400 && typeof fields.token === 'string' && fields.token !== '') {
     onSecret(fields.token)
     const expires = typeof fields.expires === 'string' || typeof fields.expires === 'number' ? new Date(fields.expires) : undefined

@@ -6,6 +6,7 @@
 import type { TokenReport } from '../check/check-token.js'
 import type { StagedVersion } from '../registry/stage-api.js'
 import type { AuthMethod, ExpirySource, Status, TokenType } from '../types.js'
+import { isPlainLine } from '../util/untrusted.js'
 
 export interface PackageOutput {
   name: string
@@ -88,10 +89,18 @@ export function outputText(value: Outputs[OutputName]): string {
 /** The outputs a token check fills, from its report (undefined: the token was rejected). */
 export function tokenOutputs(report: TokenReport | undefined): Pick<Outputs, 'username' | 'token-type' | 'expires-at' | 'days-left' | 'expiry-source'> {
   return {
-    username: report?.username ?? '',
+    username: usernameOutput(report?.username),
     'token-type': report?.tokenType ?? '',
     'expires-at': report?.expiresAt?.toISOString() ?? '',
     'days-left': report?.daysLeft ?? null,
     'expiry-source': report?.expirySource ?? '',
   }
+}
+
+/**
+ * The username a registry answered, as an output: a plain single line (no control characters, not a
+ * runner command, at most 256 characters), else '' — a later step may put it in a command line or a log.
+ */
+export function usernameOutput(username: string | undefined): string {
+  return username !== undefined && isPlainLine(username) ? username : ''
 }

@@ -5,6 +5,7 @@ import { isoDay } from '../check/grade.js'
 import type { AuthMethod, Finding, Mode, Status } from '../types.js'
 import { describeClaims, type IdTokenClaims } from '../oidc/claims.js'
 import type { StagedVersion } from '../registry/stage-api.js'
+import { escapeMarkdownText } from '../util/untrusted.js'
 
 export interface SummaryData {
   mode: Mode
@@ -38,15 +39,13 @@ export interface SummaryData {
 
 const STATUS_ICON: Record<Status, string> = { ok: '✅ ok', warning: '⚠️ warning', error: '❌ error' }
 
-/** Table cells: no pipes or line breaks from values may break the table. */
+/**
+ * Table cells: no pipes or line breaks from values may break the table, and no value (a username, a
+ * package name, a claim, a registry's error text) can form HTML, a link, an image, a mention or an issue
+ * reference; control characters are shown escaped.
+ */
 export function cell(value: string): string {
-  return value === ''
-    ? '—'
-    : value
-        .replace(/\\/g, '\\\\')
-        .replace(/\|/g, '\\|')
-        .replace(/[\r\n]+/g, ' ')
-        .replace(/</g, '&lt;')
+  return value === '' ? '—' : escapeMarkdownText(value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|'))
 }
 
 export function renderSummary(data: SummaryData): string {

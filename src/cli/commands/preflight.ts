@@ -117,7 +117,19 @@ export async function runPreflight(args: ParsedArgs, io: CliIo): Promise<number>
   const http = new HttpClient({ deadline: Date.now() + settings.timeoutMs, logger: log, env })
   let report: PreflightReport
   try {
-    report = await preflight({ http, registry, packages, env: oidcEnv, onSecret: (s) => secrets.push(s), keepTokens: false, stage, isPublicRegistry })
+    report = await preflight({
+      http,
+      registry,
+      packages,
+      env: oidcEnv,
+      onSecret: (s) => {
+        secrets.push(s)
+        io.mask?.(s)
+      },
+      keepTokens: false,
+      stage,
+      isPublicRegistry,
+    })
   } catch (error) {
     if (!(error instanceof ActionError)) throw error
     findings.push({ level: 'error', title: 'No ID token', message: describeError(error) })
