@@ -1,5 +1,7 @@
 /** Every key the main step saves for the post step, named in one place (the config files' and the diagnosis'). */
 export const StateKey = {
+  /** The random nonce written into our block of each file (config-files/run-marker.ts): post touches only a file carrying it. */
+  RunNonce: 'run-nonce',
   /** Path of the .npmrc written or merged into. */
   NpmrcPath: 'npmrc-path',
   /** 'true' when the main step created that file (post removes it), 'false' when it merged into one. */

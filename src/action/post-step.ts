@@ -4,6 +4,7 @@
  * part can fail the job: cleanup trouble is a warning, diagnosis trouble a debug line.
  */
 import { restoreConfigFile } from '../config-files/restore.js'
+import { refuseToTouch } from '../config-files/run-marker.js'
 import { StateKey } from '../state-keys.js'
 import { decodeContext } from '../diagnose/context.js'
 import { explainLogs } from '../diagnose/explain-logs.js'
@@ -35,6 +36,12 @@ function cleanUp(state: StateReader, runner: ActionRunner): void {
   }
   for (const { path, created, mode } of files) {
     try {
+      // Only a file this run provably wrote (it carries the nonce saved with its path) is touched.
+      const refusal = refuseToTouch(path, state(StateKey.RunNonce))
+      if (refusal) {
+        runner.warning(`Post step left ${path} alone: ${refusal}.`, 'Not cleaned up')
+        continue
+      }
       runner.info(restoreConfigFile(path, created, mode))
     } catch (error) {
       // Cleanup trouble should be seen, but a finished job's result is not worth failing over it.

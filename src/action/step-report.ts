@@ -10,7 +10,7 @@ import type { IdTokenClaims } from '../oidc/claims.js'
 import { describeError, ActionError } from '../errors.js'
 import type { ActionRunner } from '../ports/runner.js'
 import type { Target } from '../registry/target.js'
-import { emptyOutputs, OUTPUT_NAMES, outputText, tokenOutputs, type OutputName, type Outputs } from '../report/outputs.js'
+import { emptyOutputs, OUTPUT_NAMES, outputText, tokenOutputs, usernameOutput, type OutputName, type Outputs } from '../report/outputs.js'
 import { renderSummary, type SummaryData } from '../report/summary.js'
 import { StateKey } from '../state-keys.js'
 import type { Finding, Mode, Status } from '../types.js'
@@ -74,6 +74,12 @@ export class StepReport {
   recordToken(report: TokenReport): void {
     this.runner.info(`User: ${report.username}; token kind: ${report.tokenType}; expiry: ${report.expiresAt?.toISOString() ?? 'unknown'}`)
     Object.assign(this.outputs, tokenOutputs(report))
+    if (report.username !== '' && usernameOutput(report.username) === '') {
+      this.runner.warning(
+        'The registry answered a username that is not a plain single line (line breaks, control characters or a runner command in it); the username output is left empty.',
+        'Username not used',
+      )
+    }
     const { readonly, bypass2fa } = report.details ?? {}
     this.diagnosis.token = { kind: report.tokenType, expiresAt: report.expiresAt?.toISOString() ?? '', readonly, bypass2fa }
     Object.assign(this.summary, {

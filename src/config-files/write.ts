@@ -8,6 +8,8 @@ import { isAbsolute, join, relative, resolve } from 'node:path'
 import { npmEnvConfig } from '../registry/npm-config.js'
 import { mergeNpmrc, type NpmrcContent } from './npmrc.js'
 import { fileMode, readExisting, writeFileAtomic } from './safe-file.js'
+import { newRunNonce, withRunMarker } from './run-marker.js'
+import { shownBlock } from './shown-lines.js'
 import type { PackageManager } from '../types.js'
 import { azureCredentialKeys, azurePassword, azureUsername, registryProfile, type RegistryProfile } from '../registry/kind.js'
 import type { Runner } from '../ports/runner.js'
@@ -54,16 +56,20 @@ export async function writeConfigFiles(runner: Runner, setup: NpmrcSetup): Promi
   }
   const existing = readExisting(path)
   const mode = existing === undefined ? '' : fileMode(path)
-  const text = mergeNpmrc(existing ?? '', content)
+  // The nonce binds the file to this run: the post step touches only a file that carries it (run-marker.ts).
+  const nonce = newRunNonce()
+  const text = withRunMarker(mergeNpmrc(existing ?? '', content), nonce)
+  runner.saveState(StateKey.RunNonce, nonce)
   writeFileAtomic(path, text)
   if (mode) runner.saveState(StateKey.NpmrcMode, mode)
   runner.saveState(StateKey.NpmrcPath, path)
   runner.saveState(StateKey.NpmrcCreated, existing === undefined ? 'true' : 'false')
-  runner.info(`${existing === undefined ? 'Wrote' : 'Merged into'} ${path} (mode 0600):`)
-  runner.info(text.replace(/\n$/, ''))
+  // Only our block is shown: the user's own lines (other registries' credentials among them) stay out of the log.
+  runner.info(`${existing === undefined ? 'Wrote' : 'Merged into'} ${path} (mode 0600); our lines:`)
+  runner.info(shownBlock(text))
 
   const paths: SetupPaths = { npmrcPath: path }
-  if (setup.packageManager === 'yarn') paths.yarnrcPath = await setUpYarnrc(runner, setup, profile)
+  if (setup.packageManager === 'yarn') paths.yarnrcPath = await setUpYarnrc(runner, setup, profile, nonce)
 
   runner.exportVariable('NPM_CONFIG_USERCONFIG', path)
   // Azure's _password is the base64 of the PAT: that form is what the env carries, masked before it exists anywhere.
@@ -86,7 +92,7 @@ export async function writeConfigFiles(runner: Runner, setup: NpmrcSetup): Promi
  * Yarn 2+: the npmRegistries (and npmScopes) entry in the user-level .yarnrc.yml. A file that cannot be
  * merged safely is left alone with a warning: the .npmrc (npm, pnpm) is still in place.
  */
-async function setUpYarnrc(runner: Runner, setup: NpmrcSetup, profile: RegistryProfile): Promise<string | undefined> {
+async function setUpYarnrc(runner: Runner, setup: NpmrcSetup, profile: RegistryProfile, nonce: string): Promise<string | undefined> {
   const path = yarnrcPath(runner.env)
   if (profile.credential === 'password' && setup.authLine) {
     runner.warning(
@@ -105,7 +111,7 @@ async function setUpYarnrc(runner: Runner, setup: NpmrcSetup, profile: RegistryP
       const yaml = await import('yaml')
       parse = (text) => yaml.parse(text, { schema: 'failsafe', uniqueKeys: false })
     }
-    const text = mergeYarnrc(
+    const merged = mergeYarnrc(
       existing ?? '',
       {
         registry: setup.registry,
@@ -117,12 +123,14 @@ async function setUpYarnrc(runner: Runner, setup: NpmrcSetup, profile: RegistryP
       },
       parse,
     )
+    const text = withRunMarker(merged, nonce)
     writeFileAtomic(path, text)
     if (mode) runner.saveState(StateKey.YarnrcMode, mode)
     runner.saveState(StateKey.YarnrcPath, path)
     runner.saveState(StateKey.YarnrcCreated, existing === undefined ? 'true' : 'false')
-    runner.info(`${existing === undefined ? 'Wrote' : 'Merged into'} ${path} for Yarn 2+ (mode 0600):`)
-    runner.info(text.replace(/\n$/, ''))
+    // Our block only, and in it the user's other registries' credentials (merged into it) shown as ***.
+    runner.info(`${existing === undefined ? 'Wrote' : 'Merged into'} ${path} for Yarn 2+ (mode 0600); our lines:`)
+    runner.info(shownBlock(text))
     return path
   } catch (error) {
     if (!(error instanceof YarnrcError)) throw error
