@@ -8,6 +8,10 @@ export const StateKey = {
   NpmrcCreated: 'npmrc-created',
   /** Octal mode of a file merged into (e.g. '644'), put back once our lines are out. */
   NpmrcMode: 'npmrc-mode',
+  /** Key of this step's block in that file (the registry key): post takes back that block only. */
+  NpmrcBlock: 'npmrc-block',
+  /** The temp folder the main step created for the .npmrc when RUNNER_TEMP was unset: post removes it. */
+  NpmrcTempDir: 'npmrc-temp-dir',
   /** Path of the user-level .yarnrc.yml written or merged into (Yarn 2+), when one was. */
   YarnrcPath: 'yarnrc-path',
   /** 'true' when the main step created that file, 'false' when it merged into one. */

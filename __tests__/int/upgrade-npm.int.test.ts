@@ -4,7 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const __dirname_ = dirname(fileURLToPath(import.meta.url))
 import { cleanupRunDirs, runAction } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import type { FakeNpmjs } from '../../test-support/fake-npmjs.ts'
@@ -88,5 +91,56 @@ describe('upgrade-npm', () => {
     expect(result.exitCode).toBe(1)
     expect(result.annotations.find((a) => a.level === 'error')?.message).toMatch(/the npm on PATH is still 10\.9\.2/)
     assertNoSecretLeak(result, [idp.requestToken, ...idp.minted, ...tp.issued])
+  })
+
+  it('stops an install that hangs at its time limit, kills it, and says why (issue #11, item 11)', async () => {
+    const name = 'upgrade-npm-hangs'
+    await tp.seedPackage(name)
+    tp.publishers.set(name, { repository: REPO, workflowFile: 'publish.yml' })
+    const dir = writeFixturePackage(join(tmp, name), name, '1.1.0', { repository: { type: 'git', url: `git+https://github.com/${REPO}.git` } })
+    const root = join(tmp, 'npm-hangs')
+    const bin = writeStandInNpm(root, registry.url, '10.9.2')
+    const pidFile = join(root, 'install.pid')
+    const cli = join(root, 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js')
+    writeFileSync(
+      cli,
+      `#!/usr/bin/env node
+const args = process.argv.slice(2)
+if (args[0] === 'install') {
+  require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid))
+  console.log('fetching npm@^11.5.1 …')
+  setInterval(() => {}, 1000) // hangs, as an install against an unreachable registry can
+} else process.exit(1)
+`,
+    )
+    chmodSync(cli, 0o755)
+    const result = await runAction({
+      inputs: { 'registry-url': registry.url, 'upgrade-npm': 'true', 'working-directory': dir },
+      env: {
+        ...idp.env(),
+        GITHUB_ACTIONS: 'true',
+        RUNNER_ENVIRONMENT: 'github-hosted',
+        PATH: `${bin}:${process.env.PATH}`,
+        // The tests' own override of the 5-minute limit (see src/action/upgrade-npm.ts).
+        SETUP_NPM_AUTH_TEST_UPGRADE_NPM_TIMEOUT_MS: '1500',
+      },
+      timeoutMs: 30_000,
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.ms).toBeLessThan(15_000)
+    const error = result.annotations.find((a) => a.level === 'error')?.message ?? ''
+    expect(error).toMatch(/^upgrade-npm: `npm install --global npm@\^11\.5\.1 --no-audit --no-fund` did not finish within 1500 ms and was stopped\./)
+    expect(error).toMatch(/may be unreachable/)
+    expect(result.stdout).toContain('fetching npm@^11.5.1')
+    expect(result.stdout).not.toMatch(/^\s+at /m)
+    expect(result.stderr).not.toMatch(/^\s+at /m)
+    // The hung install is gone, not left running after the step.
+    const pid = Number(readFileSync(pidFile, 'utf8'))
+    expect(() => process.kill(pid, 0)).toThrow()
+    assertNoSecretLeak(result, [idp.requestToken, ...idp.minted, ...tp.issued])
+  })
+
+  it('states its time limit in action.yml', () => {
+    expect(readFileSync(join(__dirname_, '..', '..', 'action.yml'), 'utf8')).toMatch(/upgrade-npm:\n {4}description: '[^']*time limit of 5 minutes[^']*killed/)
   })
 })

@@ -78,7 +78,7 @@ describe('architecture', () => {
 
   it('@actions/* is loaded lazily, and only by the action and the GitHub issues adapter', () => {
     const users = files.filter((f) => f.imports.some((s) => s.startsWith('@actions/')))
-    expect(users.map((f) => f.rel).sort()).toEqual(['action/run.ts', 'issue/github-issues-api.ts'])
+    expect(users.map((f) => f.rel).sort()).toEqual(['issue/github-issues-api.ts'])
     for (const f of users) expect(f.code).not.toMatch(/^import [^\n]*'@actions\//m)
   })
 

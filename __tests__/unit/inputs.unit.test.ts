@@ -310,13 +310,55 @@ describe('tokens and token-env are held to what can work safely', () => {
     expect(refusal({ token: unicode })).not.toContain('SECRET')
     expect(refusal({ token: `npm_${'A'.repeat(5000)}` })).toMatch(/more than the 4096/)
   })
-  it('checks github-token like the token', () => {
-    expect(refusal({ 'github-token': 'ghs_abc def' })).toMatch(/^Input 'github-token': the token contains whitespace/)
+  it('checks github-token like the token where it is used (check mode with open-issue)', () => {
+    expect(refusal({ 'github-token': 'ghs_abc def', mode: 'check', 'open-issue': 'true' })).toMatch(/^Input 'github-token': the token contains whitespace/)
   })
-  it.each(['PATH', 'NODE_OPTIONS', 'LD_PRELOAD', 'GITHUB_TOKEN', 'npm_config_registry', 'RUNNER_TEMP', 'HTTPS_PROXY'])('refuses token-env %s', (name) => {
+  it('does not fail setup over a github-token it does not use (drops a malformed one)', () => {
+    expect(settings({ 'github-token': 'ghs_abc def' }).githubToken).toBe('')
+    expect(settings({ 'github-token': 'ghs_abc def', mode: 'check' }).githubToken).toBe('')
+    expect(settings({ 'github-token': 'ghs_fine', mode: 'check', 'open-issue': 'true' }).githubToken).toBe('ghs_fine')
+  })
+  it.each([
+    'PATH',
+    'NODE_OPTIONS',
+    'LD_PRELOAD',
+    'GITHUB_TOKEN',
+    'npm_config_registry',
+    'RUNNER_TEMP',
+    'HTTPS_PROXY',
+    // by pattern: the loader, runtime options, credential helpers
+    'LD_AUDIT',
+    'ld_bind_now',
+    'DYLD_INSERT_LIBRARIES',
+    'JAVA_TOOL_OPTIONS',
+    '_JAVA_OPTIONS',
+    'JDK_JAVA_OPTIONS',
+    'MAVEN_OPTS',
+    'DOTNET_STARTUP_HOOKS',
+    'PYTHONSTARTUP',
+    'PERL5OPT',
+    'RUBYOPT',
+    'NODE_TLS_REJECT_UNAUTHORIZED',
+    'GIT_ASKPASS',
+    'SSH_ASKPASS',
+    'SUDO_ASKPASS',
+    'GIT_SSH_COMMAND',
+    'GIT_CONFIG_PARAMETERS',
+    'SSL_CERT_FILE',
+    'CURL_CA_BUNDLE',
+    'PROMPT_COMMAND',
+    'IFS',
+    'TMPDIR',
+  ])('refuses token-env %s', (name) => {
     expect(refusal({ 'token-env': name })).toMatch(/a variable the runner, Node or npm reads for itself/)
   })
-  it('accepts ordinary names', () => {
-    expect(settings({ 'token-env': 'MY_NPM_TOKEN' }).tokenEnv).toBe('MY_NPM_TOKEN')
+  it.each(['MY_NPM_TOKEN', 'NPM_TOKEN', 'NODE_AUTH_TOKEN', 'NODE_AUTH_TOKEN_GPR', 'GPR_TOKEN', 'ARTIFACTORY_TOKEN'])('accepts the ordinary name %s', (name) => {
+    expect(settings({ 'token-env': name }).tokenEnv).toBe(name)
+  })
+  it('caps packages at 200 names with a clear input error', () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `pkg-${i}`).join(',')
+    expect(settings({ packages: names(200) }).packages).toHaveLength(200)
+    expect(refusal({ packages: names(201) })).toMatch(/^Input 'packages': lists 201 packages, more than the 200 one step checks/)
+    expect(refusal({ packages: names(5000) })).toMatch(/lists 5000 packages/)
   })
 })

@@ -4,8 +4,8 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { NpmrcError } from '../../src/errors.js'
-import { BLOCK_END, BLOCK_START, DISPLACED_PREFIX } from '../../src/config-files/marked-block.js'
-import { mergeNpmrc, renderNpmrcLines, restoreNpmrc, type NpmrcContent } from '../../src/config-files/npmrc.js'
+import { BLOCK_END, BLOCK_START, blockEnd, blockStart, displacedPrefix, restoreMarkedBlock } from '../../src/config-files/marked-block.js'
+import { mergeNpmrc, npmrcBlockKey, renderNpmrcLines, restoreNpmrc, type NpmrcContent } from '../../src/config-files/npmrc.js'
 import { registryKey } from '../../src/registry/url.js'
 import { readExisting, writeFileAtomic } from '../../src/config-files/safe-file.js'
 
@@ -106,6 +106,9 @@ describe('mergeNpmrc', () => {
     '',
   ].join('\n')
 
+  const KEY = '//registry.example.com/npm/'
+  const DISPLACED_PREFIX = displacedPrefix(KEY)
+
   it('keeps unrelated lines, displaces this registry credentials, and appends its block', () => {
     const merged = mergeNpmrc(existing, content({ scope: '@my-org' }))
     expect(merged.split('\n')).toEqual([
@@ -119,10 +122,10 @@ describe('mergeNpmrc', () => {
       'registry=https://mirror.example.test/',
       `${DISPLACED_PREFIX}@my-org:registry=https://old.example.test/`,
       '@other:registry=https://other.example.test/',
-      BLOCK_START,
+      blockStart(KEY),
       '//registry.example.com/npm/:_authToken=${NODE_AUTH_TOKEN}',
       '@my-org:registry=https://registry.example.com/npm/',
-      BLOCK_END,
+      blockEnd(KEY),
       '',
     ])
   })
@@ -152,11 +155,78 @@ describe('mergeNpmrc', () => {
 
   it('keeps CRLF line endings', () => {
     const merged = mergeNpmrc('a=1\r\nb=2\r\n', content())
-    expect(merged).toBe(`a=1\r\nb=2\r\n${BLOCK_START}\r\n//registry.example.com/npm/:_authToken=\${NODE_AUTH_TOKEN}\r\n${BLOCK_END}\r\n`)
+    expect(merged).toBe(`a=1\r\nb=2\r\n${blockStart(KEY)}\r\n//registry.example.com/npm/:_authToken=\${NODE_AUTH_TOKEN}\r\n${blockEnd(KEY)}\r\n`)
   })
 
   it('writes only the block into an empty file', () => {
-    expect(mergeNpmrc('', content())).toBe(`${BLOCK_START}\n//registry.example.com/npm/:_authToken=\${NODE_AUTH_TOKEN}\n${BLOCK_END}\n`)
+    expect(mergeNpmrc('', content())).toBe(`${blockStart(KEY)}\n//registry.example.com/npm/:_authToken=\${NODE_AUTH_TOKEN}\n${blockEnd(KEY)}\n`)
+  })
+
+  it('keys the block by the registry in its markers', () => {
+    expect(npmrcBlockKey(content())).toBe(KEY)
+    expect(blockStart(KEY)).toBe('# >>> setup-npm-auth for //registry.example.com/npm/: lines below are removed by its post step')
+    expect(blockEnd(KEY)).toBe('# <<< setup-npm-auth for //registry.example.com/npm/')
+    expect(() => blockStart('two words')).toThrow(/one word/)
+    expect(() => blockStart('a\nb')).toThrow(/one word/)
+  })
+})
+
+describe('two uses of the action in one job (issue #11, item 10)', () => {
+  const npmjs: NpmrcContent = { registry: new URL('https://registry.npmjs.org/'), tokenEnv: 'NODE_AUTH_TOKEN', scope: '', setDefaultRegistry: false }
+  const gpr: NpmrcContent = { registry: new URL('https://npm.pkg.github.com/'), tokenEnv: 'GPR_TOKEN', scope: '@acme', setDefaultRegistry: false }
+  const originals = [
+    '',
+    'fund=false\n',
+    'fund=false',
+    'fund=false\r\n//registry.npmjs.org/:_authToken=npm_old\r\n@acme:registry=https://old.example.test/\r\n',
+    '//registry.npmjs.org/:_authToken=npm_old\n@acme:registry=https://old.example.test/\n//npm.pkg.github.com/:_authToken=ghp_old\nregistry=https://mirror.example.test/',
+  ]
+
+  it.each(originals)('keeps both blocks, and reverse-order restores give back the file byte for byte (%j)', (original) => {
+    const first = mergeNpmrc(original, npmjs)
+    const both = mergeNpmrc(first, gpr)
+    // Both registries' lines are live.
+    expect(both).toContain('\n//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}')
+    expect(both).toContain('\n//npm.pkg.github.com/:_authToken=${GPR_TOKEN}')
+    expect(both).toContain('\n@acme:registry=https://npm.pkg.github.com/')
+    expect(both.split(/\r?\n/).filter((l) => l.startsWith('# >>> setup-npm-auth'))).toHaveLength(2)
+    // Post steps run in reverse order: the second's post takes back its own lines only.
+    const afterSecondPost = restoreNpmrc(both, npmrcBlockKey(gpr))
+    expect(afterSecondPost).toBe(first)
+    expect(restoreNpmrc(afterSecondPost, npmrcBlockKey(npmjs))).toBe(original)
+  })
+
+  it('a second step for the same registry replaces that registry block only', () => {
+    const both = mergeNpmrc(mergeNpmrc('fund=false\n', npmjs), gpr)
+    const again = mergeNpmrc(both, { ...npmjs, tokenEnv: 'NPM_TOKEN' })
+    expect(again).toContain('//registry.npmjs.org/:_authToken=${NPM_TOKEN}')
+    expect(again).not.toContain('//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}')
+    expect(again).toContain('//npm.pkg.github.com/:_authToken=${GPR_TOKEN}')
+    expect(again.split('\n').filter((l) => l.startsWith('# >>> setup-npm-auth'))).toHaveLength(2)
+    expect(restoreNpmrc(restoreNpmrc(again, npmrcBlockKey(npmjs)), npmrcBlockKey(gpr))).toBe('fund=false\n')
+  })
+
+  it('never displaces a line of the other step block', () => {
+    const a: NpmrcContent = { registry: new URL('https://a.example.test/'), tokenEnv: 'A_TOKEN', scope: '', setDefaultRegistry: true }
+    const b: NpmrcContent = { registry: new URL('https://b.example.test/'), tokenEnv: 'B_TOKEN', scope: '', setDefaultRegistry: true }
+    const both = mergeNpmrc(mergeNpmrc('registry=https://mirror.example.test/\n', a), b)
+    // The user's registry= is displaced once (by the first step); the first step's registry= stays as written.
+    expect(both).toContain('\nregistry=https://a.example.test/\n')
+    expect(both.match(/displaced/g)).toHaveLength(1)
+    expect(restoreNpmrc(restoreNpmrc(both, npmrcBlockKey(b)), npmrcBlockKey(a))).toBe('registry=https://mirror.example.test/\n')
+  })
+
+  it('without a key, every block goes (a post step of an older run, whose state has no key)', () => {
+    const both = mergeNpmrc(mergeNpmrc('fund=false\n', npmjs), gpr)
+    expect(restoreNpmrc(both)).toBe('fund=false\n')
+  })
+
+  it('still restores a file with the unkeyed markers of an older version', () => {
+    const old = `fund=false\n# setup-npm-auth displaced: registry=https://x.test/\n${BLOCK_START}\nregistry=https://y.test/\n${BLOCK_END}\n`
+    expect(restoreMarkedBlock(old, '')).toBe('fund=false\nregistry=https://x.test/\n')
+    expect(restoreMarkedBlock(old)).toBe('fund=false\nregistry=https://x.test/\n')
+    // and a keyed merge over it replaces only its own block
+    expect(restoreNpmrc(mergeNpmrc(old, npmjs), npmrcBlockKey(npmjs))).toBe(old)
   })
 })
 

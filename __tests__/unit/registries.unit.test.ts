@@ -220,8 +220,8 @@ describe('Azure Artifacts', () => {
       '',
     ].join('\n')
     const merged = mergeNpmrc(user, content)
-    expect(merged).toMatch(/^# setup-npm-auth displaced: \/\/pkgs.dev.azure.com\/contoso\/_packaging\/feed\/npm\/registry\/:username=me$/m)
-    expect(merged).toMatch(/^# setup-npm-auth displaced: \/\/pkgs.dev.azure.com\/contoso\/_packaging\/feed\/npm\/:email=me@example.test$/m)
+    expect(merged).toMatch(/^# setup-npm-auth displaced for \S+: \/\/pkgs.dev.azure.com\/contoso\/_packaging\/feed\/npm\/registry\/:username=me$/m)
+    expect(merged).toMatch(/^# setup-npm-auth displaced for \S+: \/\/pkgs.dev.azure.com\/contoso\/_packaging\/feed\/npm\/:email=me@example.test$/m)
     expect(merged).toMatch(/^\/\/pkgs.dev.azure.com\/contoso\/_packaging\/other\/npm\/registry\/:_password=a2VlcA==$/m) // another feed: kept
     expect(merged).not.toContain('my-pat')
     expect(restoreNpmrc(merged)).toBe(user)

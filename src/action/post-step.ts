@@ -3,6 +3,9 @@
  * wrote; then, when an npm command of this job failed, explains why from npm's own debug logs. Neither
  * part can fail the job: cleanup trouble is a warning, diagnosis trouble a debug line.
  */
+import { rmdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, dirname } from 'node:path'
 import { restoreConfigFile } from '../config-files/restore.js'
 import { refuseToTouch } from '../config-files/run-marker.js'
 import { StateKey } from '../state-keys.js'
@@ -27,14 +30,14 @@ export async function runPost(state: StateReader, runner: ActionRunner): Promise
 
 function cleanUp(state: StateReader, runner: ActionRunner): void {
   const files = [
-    { path: state(StateKey.NpmrcPath), created: state(StateKey.NpmrcCreated) === 'true', mode: state(StateKey.NpmrcMode) },
-    { path: state(StateKey.YarnrcPath), created: state(StateKey.YarnrcCreated) === 'true', mode: state(StateKey.YarnrcMode) },
+    { path: state(StateKey.NpmrcPath), created: state(StateKey.NpmrcCreated) === 'true', mode: state(StateKey.NpmrcMode), block: state(StateKey.NpmrcBlock) },
+    { path: state(StateKey.YarnrcPath), created: state(StateKey.YarnrcCreated) === 'true', mode: state(StateKey.YarnrcMode), block: '' },
   ].filter((f) => f.path !== '')
   if (files.length === 0) {
     runner.info('Nothing to clean up: the main step wrote no .npmrc.')
     return
   }
-  for (const { path, created, mode } of files) {
+  for (const { path, created, mode, block } of files) {
     try {
       // Only a file this run provably wrote (it carries the nonce saved with its path) is touched.
       const refusal = refuseToTouch(path, state(StateKey.RunNonce))
@@ -42,11 +45,30 @@ function cleanUp(state: StateReader, runner: ActionRunner): void {
         runner.warning(`Post step left ${path} alone: ${refusal}.`, 'Not cleaned up')
         continue
       }
-      runner.info(restoreConfigFile(path, created, mode))
+      runner.info(restoreConfigFile(path, created, mode, block))
     } catch (error) {
       // Cleanup trouble should be seen, but a finished job's result is not worth failing over it.
       runner.warning(`Post step could not clean up ${path}: ${describeError(error)}`)
     }
+  }
+  removeOwnTempDir(state(StateKey.NpmrcTempDir), state(StateKey.NpmrcPath), runner)
+}
+
+/**
+ * RUNNER_TEMP unset: main made a folder of its own for the .npmrc. Removed once empty, and only when it is
+ * provably ours: directly in the system temp folder, named as main names it, and the folder the .npmrc was in.
+ */
+function removeOwnTempDir(dir: string, npmrcPath: string, runner: ActionRunner): void {
+  if (!dir) return
+  if (dirname(dir) !== tmpdir() || !basename(dir).startsWith('setup-npm-auth-') || dirname(npmrcPath) !== dir) {
+    runner.warning(`Post step left ${dir} alone: it is not the temp folder the main step makes.`)
+    return
+  }
+  try {
+    rmdirSync(dir)
+    runner.info(`Removed ${dir}.`)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') runner.warning(`Post step could not remove ${dir}: ${describeError(error)}`)
   }
 }
 

@@ -16,6 +16,7 @@ import { parseSettings } from '../settings/parse.js'
 import type { Settings } from '../types.js'
 import { runOidcPath } from './oidc-path.js'
 import { StepReport } from './step-report.js'
+import { installCurrentNpm } from './upgrade-npm.js'
 import { runTokenPath } from './token-path.js'
 
 export async function run(runner: ActionRunner): Promise<void> {
@@ -37,8 +38,8 @@ export async function run(runner: ActionRunner): Promise<void> {
     const now = new Date()
     const path =
       auth.method === 'oidc'
-        ? await runOidcPath({ runner, report, target, http, installNpm: installCurrentNpm, now })
-        : await runTokenPath({ runner, report, target, http, authFindings: auth.findings, installNpm: installCurrentNpm, now, deadline })
+        ? await runOidcPath({ runner, report, target, http, installNpm: () => installCurrentNpm(runner), now })
+        : await runTokenPath({ runner, report, target, http, authFindings: auth.findings, installNpm: () => installCurrentNpm(runner), now, deadline })
 
     if (effective.mode === 'setup' && path.status !== 'error') {
       const paths = await runner.group('.npmrc', () =>
@@ -95,10 +96,4 @@ function targetFiles({ registry, isPublicRegistry, profile, packageManager, sett
 
 function userAgent(): string {
   return `setup-npm-auth node/${process.version} ${process.platform} ${process.arch}`
-}
-
-/** upgrade-npm: the only child process the action may start, and only on that opt-in. */
-async function installCurrentNpm(): Promise<void> {
-  const { exec } = await import('@actions/exec')
-  await exec('npm', ['install', '--global', 'npm@^11.5.1', '--no-audit', '--no-fund'])
 }

@@ -13,6 +13,7 @@ import type { Target } from '../registry/target.js'
 import { emptyOutputs, OUTPUT_NAMES, outputText, tokenOutputs, usernameOutput, type OutputName, type Outputs } from '../report/outputs.js'
 import { renderSummary, type SummaryData } from '../report/summary.js'
 import { StateKey } from '../state-keys.js'
+import { capUtf8Bytes, SUMMARY_MAX_BYTES } from '../util/text-limit.js'
 import type { Finding, Mode, Status } from '../types.js'
 
 export class StepReport {
@@ -102,16 +103,30 @@ export class StepReport {
   async finish(status: Status): Promise<void> {
     this.set('status', status)
     this.summary.status = status
-    if (this.diagnosis.logsDir) this.runner.saveState(StateKey.Diagnosis, encodeContext(this.diagnosis))
-    for (const name of OUTPUT_NAMES) this.runner.setOutput(name, outputText(this.outputs[name]))
+    // The runner's command files can fail to take a line (a full disk, a path that is not a file): that
+    // ends the step as one clean error, never a stack trace, and is not retried by fail().
+    if (!this.commandFilesFailed) {
+      try {
+        if (this.diagnosis.logsDir) this.runner.saveState(StateKey.Diagnosis, encodeContext(this.diagnosis))
+        for (const name of OUTPUT_NAMES) this.runner.setOutput(name, outputText(this.outputs[name]))
+      } catch (e) {
+        this.commandFilesFailed = true
+        this.runner.fail(`Could not write the step's outputs (GITHUB_OUTPUT / GITHUB_STATE): ${describeError(e)}`)
+      }
+    }
     if (status === 'error' && !this.summary.failure) this.runner.fail()
-    if (!this.runner.hasSummary()) return
+    if (this.summaryWritten || !this.runner.hasSummary()) return
+    this.summaryWritten = true
     try {
-      await this.runner.appendSummary(renderSummary(this.summary))
+      // GitHub refuses a step summary over 1 MiB (e.g. many packages): cut, with a note.
+      await this.runner.appendSummary(capUtf8Bytes(renderSummary(this.summary), SUMMARY_MAX_BYTES))
     } catch (e) {
-      this.runner.warning(`Could not write the job summary: ${describeError(e)}`)
+      this.runner.fail(`Could not write the job summary (GITHUB_STEP_SUMMARY): ${describeError(e)}`)
     }
   }
+
+  private commandFilesFailed = false
+  private summaryWritten = false
 
   /** Ends the step on a thrown failure: what was found stays reported, the failure is added, no stack trace shown. */
   async fail(error: unknown): Promise<void> {

@@ -115,3 +115,21 @@ export async function appendSummary(markdown: string): Promise<void> {
   if (!path) throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.')
   await appendFile(path, markdown, { encoding: 'utf8' })
 }
+
+/** The entry point's last line of defence: a failure run() did not report ends as one clean error, no stack trace. */
+export function failUnexpected(error: unknown): void {
+  setFailed(`setup-npm-auth failed: ${error instanceof Error ? error.message : String(error)}`)
+}
+
+/**
+ * Ends the step by process.exitCode, once stdout and stderr have taken every line (an immediate
+ * process.exit() cuts piped output past the pipe's buffer). A request abandoned at its deadline may still
+ * hold a socket open: then a short unref'd timer ends the process anyway, so the step's time stays bounded.
+ */
+export function exitWhenWritten(graceMs = 1000): void {
+  process.stdout.write('', () => {
+    process.stderr.write('', () => {
+      setTimeout(() => process.exit(), graceMs).unref()
+    })
+  })
+}

@@ -72,12 +72,23 @@ function conflictsWith(line: string, content: NpmrcContent): boolean {
   return false
 }
 
-/** Merges our block into an existing file's text (first removing a block a previous run left behind). */
-export function mergeNpmrc(existing: string, content: NpmrcContent): string {
-  return mergeMarkedBlock(existing, (line) => conflictsWith(line, content), renderNpmrcLines(content))
+/** What our block in the .npmrc is keyed by: the registry (so two steps for two registries keep both blocks). */
+export function npmrcBlockKey(content: Pick<NpmrcContent, 'registry'>): string {
+  return registryKey(content.registry)
 }
 
-/** Takes our block out and puts displaced lines back: the inverse of mergeNpmrc (and of mergeMarkedBlock). */
-export function restoreNpmrc(text: string): string {
-  return restoreMarkedBlock(text)
+/**
+ * Merges our block into an existing file's text: a block for the same registry (a previous run's, or an
+ * earlier step's of this job) is replaced; blocks for other registries stay.
+ */
+export function mergeNpmrc(existing: string, content: NpmrcContent): string {
+  return mergeMarkedBlock(existing, (line) => conflictsWith(line, content), renderNpmrcLines(content), npmrcBlockKey(content))
+}
+
+/**
+ * Takes our block out and puts displaced lines back: the inverse of mergeNpmrc (and of mergeMarkedBlock).
+ * `key` (npmrcBlockKey): only that registry's block; undefined: every block.
+ */
+export function restoreNpmrc(text: string, key?: string): string {
+  return restoreMarkedBlock(text, key)
 }

@@ -6,11 +6,15 @@ import { chmodSync, rmSync } from 'node:fs'
 import { restoreMarkedBlock } from './marked-block.js'
 import { readExisting, writeFileAtomic } from './safe-file.js'
 
-/** `mode`: the octal permissions a merged-into file had before the job ('' when unknown or created). */
-export function restoreConfigFile(path: string, created: boolean, mode = ''): string {
+/**
+ * `mode`: the octal permissions a merged-into file had before the job ('' when unknown or created).
+ * `block`: the key of the block this step wrote (the .npmrc's registry key), so a second use of the action
+ * in the job keeps the other's block; '' or undefined: every block (the .yarnrc.yml, or an older run's state).
+ */
+export function restoreConfigFile(path: string, created: boolean, mode = '', block?: string): string {
   const text = readExisting(path)
   if (text === undefined) return `${path} is already gone.`
-  const restored = restoreMarkedBlock(text)
+  const restored = restoreMarkedBlock(text, block || undefined)
   if (created && restored.trim() === '') {
     rmSync(path, { force: true })
     return `Removed ${path}.`

@@ -2,11 +2,12 @@
  * Mode setup's side effects: write (or merge into) the user config npm will read — and for Yarn 2+ the
  * user-level .yarnrc.yml — remember them for the post step, and export what later steps need.
  */
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { npmEnvConfig } from '../registry/npm-config.js'
-import { mergeNpmrc, type NpmrcContent } from './npmrc.js'
+import { mergeNpmrc, npmrcBlockKey, type NpmrcContent } from './npmrc.js'
+import { ActionError, describeError } from '../errors.js'
 import { fileMode, readExisting, writeFileAtomic } from './safe-file.js'
 import { newRunNonce, withRunMarker } from './run-marker.js'
 import { shownBlock } from './shown-lines.js'
@@ -41,7 +42,11 @@ export async function writeConfigFiles(runner: Runner, setup: NpmrcSetup): Promi
   const { env } = runner
   const profile = setup.profile ?? registryProfile(setup.registry, { isPublicRegistry: setup.isPublicRegistry })
   const configured = npmEnvConfig(env, 'userconfig')
-  const path = configured ? resolve(configured) : join(env.RUNNER_TEMP || mkdtempSync(join(tmpdir(), 'setup-npm-auth-')), '.npmrc')
+  // RUNNER_TEMP resolved: a relative one must not become a relative NPM_CONFIG_USERCONFIG (each later step has its own cwd).
+  const runnerTemp = env.RUNNER_TEMP ? resolve(env.RUNNER_TEMP) : undefined
+  // Without RUNNER_TEMP, a folder of our own; its path is saved so the post step removes it.
+  const tempDir = configured || runnerTemp ? undefined : mkdtempSync(join(tmpdir(), 'setup-npm-auth-'))
+  const path = configured ? resolve(configured) : join(runnerTemp ?? tempDir ?? '', '.npmrc')
   warnIfInWorkspace(runner, path, 'Point NPM_CONFIG_USERCONFIG outside the workspace.', '.npmrc inside the workspace')
   const content: NpmrcContent = {
     registry: setup.registry,
@@ -59,11 +64,20 @@ export async function writeConfigFiles(runner: Runner, setup: NpmrcSetup): Promi
   // The nonce binds the file to this run: the post step touches only a file that carries it (run-marker.ts).
   const nonce = newRunNonce()
   const text = withRunMarker(mergeNpmrc(existing ?? '', content), nonce)
-  runner.saveState(StateKey.RunNonce, nonce)
+  // State first: a file written without the state the post step needs would outlive the job. When the
+  // state cannot be saved (a full disk under the runner's command files), nothing is written.
+  try {
+    if (tempDir) runner.saveState(StateKey.NpmrcTempDir, tempDir)
+    if (mode) runner.saveState(StateKey.NpmrcMode, mode)
+    runner.saveState(StateKey.RunNonce, nonce)
+    runner.saveState(StateKey.NpmrcPath, path)
+    runner.saveState(StateKey.NpmrcCreated, existing === undefined ? 'true' : 'false')
+    runner.saveState(StateKey.NpmrcBlock, npmrcBlockKey(content))
+  } catch (error) {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true })
+    throw new ActionError(`Could not save the state the post step needs to remove the .npmrc (${describeError(error)}); wrote nothing.`)
+  }
   writeFileAtomic(path, text)
-  if (mode) runner.saveState(StateKey.NpmrcMode, mode)
-  runner.saveState(StateKey.NpmrcPath, path)
-  runner.saveState(StateKey.NpmrcCreated, existing === undefined ? 'true' : 'false')
   // Only our block is shown: the user's own lines (other registries' credentials among them) stay out of the log.
   runner.info(`${existing === undefined ? 'Wrote' : 'Merged into'} ${path} (mode 0600); our lines:`)
   runner.info(shownBlock(text))
@@ -124,10 +138,11 @@ async function setUpYarnrc(runner: Runner, setup: NpmrcSetup, profile: RegistryP
       parse,
     )
     const text = withRunMarker(merged, nonce)
-    writeFileAtomic(path, text)
+    // State first, as for the .npmrc.
     if (mode) runner.saveState(StateKey.YarnrcMode, mode)
     runner.saveState(StateKey.YarnrcPath, path)
     runner.saveState(StateKey.YarnrcCreated, existing === undefined ? 'true' : 'false')
+    writeFileAtomic(path, text)
     // Our block only, and in it the user's other registries' credentials (merged into it) shown as ***.
     runner.info(`${existing === undefined ? 'Wrote' : 'Merged into'} ${path} for Yarn 2+ (mode 0600); our lines:`)
     runner.info(shownBlock(text))

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { npmEnvConfig } from '../registry/npm-config.js'
 
 export interface LogsDirChoice {
@@ -17,7 +17,8 @@ export interface LogsDirChoice {
 export function chooseLogsDir(env: NodeJS.ProcessEnv): LogsDirChoice {
   const configured = npmEnvConfig(env, 'logs-dir')
   if (configured) return { dir: configured, export: false }
-  const base = env.RUNNER_TEMP || tmpdir()
+  // Resolved: a relative RUNNER_TEMP must not export a relative NPM_CONFIG_LOGS_DIR.
+  const base = env.RUNNER_TEMP ? resolve(env.RUNNER_TEMP) : tmpdir()
   mkdirSync(base, { recursive: true })
   return { dir: mkdtempSync(join(base, 'setup-npm-auth-npm-logs-')), export: true }
 }

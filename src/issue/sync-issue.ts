@@ -4,6 +4,7 @@
  * The GitHub API is behind `IssuesApi` (the shell implements it with Octokit).
  */
 import { isoDay } from '../check/grade.js'
+import { capChars, ISSUE_BODY_MAX_CHARS } from '../util/text-limit.js'
 import type { Status } from '../types.js'
 import { ActionError } from '../errors.js'
 
@@ -76,7 +77,8 @@ export function issueBody(state: TokenState, runUrl: string | undefined): string
   return [
     marker(state.registry),
     `<!-- setup-npm-auth severity=${state.severity} -->`,
-    state.report.trim(),
+    // GitHub refuses a body over 65,536 characters: the report is cut (with a note), markers and footer kept.
+    capChars(state.report.trim(), ISSUE_BODY_MAX_CHARS - 1_024),
     '',
     `_Kept up to date by setup-npm-auth's scheduled check${runUrl ? ` ([last run](${runUrl}))` : ''}; closed automatically once the token is healthy._`,
   ].join('\n')

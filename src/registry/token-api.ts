@@ -225,8 +225,12 @@ function stageOnlyOf(entry: Record<string, unknown>): boolean | undefined {
   return actions.some((a) => /stage/i.test(a)) && !actions.includes('write')
 }
 
+/** Dates a registry can sensibly mean: from 2000 up to (not including) 2200. Outside it: unknown, not an odd ISO string. */
+const SANE_DATES_MS = [Date.UTC(2000, 0, 1), Date.UTC(2200, 0, 1)] as const
+
 function toDate(value: unknown): Date | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined
   const date = new Date(value)
-  return Number.isNaN(date.getTime()) ? undefined : date
+  const ms = date.getTime()
+  return Number.isNaN(ms) || ms < SANE_DATES_MS[0] || ms >= SANE_DATES_MS[1] ? undefined : date
 }

@@ -50,10 +50,10 @@ export function parseSettings(read: InputReader): Settings {
     tokenEnv: parseEnvName(get('token-env') || 'NODE_AUTH_TOKEN'),
     exportToken: parseBoolean(get, 'export-token', true),
     workingDirectory: parseWorkingDirectory(get('working-directory')),
-    packages: parsePackages(read('packages') ?? ''),
+    packages: capPackages(parsePackages(read('packages') ?? '')),
     upgradeNpm: parseBoolean(get, 'upgrade-npm', false),
     openIssue: parseBoolean(get, 'open-issue', false),
-    githubToken: parseToken(read('github-token') ?? '', 'github-token'),
+    githubToken: parseGithubToken(read('github-token') ?? '', get),
     issueLabel: parseLabel(get('issue-label')),
     timeoutMs: parseInteger(get, 'timeout-seconds', 25, 1, 600) * 1000,
     registryKind: parseRegistryKind(get('registry-kind')),
@@ -149,6 +149,31 @@ const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
  */
 const RESERVED_ENV =
   /^(PATH|HOME|SHELL|USER|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_.*|BASH_ENV|ENV|CI|GITHUB_.*|RUNNER_.*|ACTIONS_.*|INPUT_.*|STATE_.*|NPM_CONFIG_.*|YARN_.*|PNPM_.*|HTTPS?_PROXY|NO_PROXY)$/i
+/**
+ * The same by pattern, for whole classes: the dynamic loader's variables (LD_AUDIT, LD_*, DYLD_*), every
+ * runtime's options variable (JAVA_TOOL_OPTIONS, _JAVA_OPTIONS, *_OPTS, NODE_* but NODE_AUTH_TOKEN*, DOTNET_*,
+ * PYTHON*, PERL5OPT, RUBYOPT…), credential helpers (GIT_ASKPASS, SSH_ASKPASS, SUDO_ASKPASS, any *_ASKPASS),
+ * git's, ssh's and TLS libraries' own (GIT_*, SSH_*, SSL_*…), and the shell's and system's (IFS, PS4,
+ * PROMPT_COMMAND, TMPDIR, LANG…).
+ */
+const RESERVED_ENV_PATTERNS: readonly RegExp[] = [
+  /^LD_/i,
+  /^DYLD_/i,
+  /(^|_)OPTIONS?$/i,
+  /OPTS$/i,
+  /^_?JAVA_/i,
+  /^JDK_/i,
+  /^NODE_(?!AUTH_TOKEN)/i,
+  /^(PERL5?LIB|PERL5OPT|RUBYOPT|RUBYLIB|PYTHON\w*|DOTNET_\w*|COREHOST_\w*|MONO_\w*|GOFLAGS|CARGO_\w*|RUSTFLAGS|RUSTC_WRAPPER|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS)$/i,
+  /ASKPASS$/i,
+  /^(GIT|SSH|GPG|GNUPG|CURL|SSL|OPENSSL|REQUESTS|COREPACK)_/i,
+  /^(IFS|PS[0-9]|PROMPT_COMMAND|ZDOTDIR|TMPDIR|TEMP|TMP|LANG|LC_\w+|TZ|TERM|EDITOR|VISUAL|PAGER|LOGNAME|PWD|OLDPWD)$/i,
+]
+
+/** Whether exporting the token into `name` could hand it to, or let it steer, something other than npm's own .npmrc line. */
+export function isReservedEnvName(name: string): boolean {
+  return RESERVED_ENV.test(name) || RESERVED_ENV_PATTERNS.some((pattern) => pattern.test(name))
+}
 
 export function parseEnvName(value: string): string {
   if (!ENV_NAME_PATTERN.test(value)) {
@@ -157,7 +182,7 @@ export function parseEnvName(value: string): string {
       `${quote(value)} is not a valid environment variable name. Expected letters, digits and '_', not starting with a digit, e.g. NODE_AUTH_TOKEN.`,
     )
   }
-  if (RESERVED_ENV.test(value)) {
+  if (isReservedEnvName(value)) {
     throw new InputError(
       'token-env',
       `${quote(value)} is a variable the runner, Node or npm reads for itself; exporting the token into it would break or leak through later steps. Use a name of its own, e.g. NODE_AUTH_TOKEN.`,
@@ -246,6 +271,33 @@ function parseLabel(value: string): string {
 
 /** A name npm accepts for a new package (what an `npm trust` command or a summary may safely name). */
 export { isValidPackageName } from '../project/package-name.js'
+
+/** At most this many `packages`: each costs requests and a line in the summary. */
+export const MAX_PACKAGES = 200
+
+function capPackages(names: string[]): string[] {
+  if (names.length > MAX_PACKAGES) {
+    throw new InputError(
+      'packages',
+      `lists ${names.length} packages, more than the ${MAX_PACKAGES} one step checks. Split them over several steps (or jobs), each with its own list.`,
+    )
+  }
+  return names
+}
+
+/**
+ * github-token is read only when it is used: for the issue (check mode with open-issue) it must be a valid
+ * token; otherwise a malformed one (a space in it) is dropped, not a reason to fail setup — it would only
+ * stand in for an empty `token` on GitHub Packages, which then says no token is set.
+ */
+function parseGithubToken(raw: string, get: (name: string) => string): string {
+  try {
+    return parseToken(raw, 'github-token')
+  } catch (error) {
+    if (parseBoolean(get, 'open-issue', false) && get('mode').toLowerCase() === 'check') throw error
+    return ''
+  }
+}
 
 export function parsePackages(raw: string): string[] {
   const names = raw
