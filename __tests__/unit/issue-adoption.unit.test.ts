@@ -1,7 +1,7 @@
 // Issue #11 item 13: check mode adopts (updates, comments on, closes) only the issues authored by the
 // identity the action uses. Anyone may open an issue with our label and marker; theirs are left alone.
 import { describe, expect, it } from '@jest/globals'
-import { GITHUB_ACTIONS_BOT, marker, syncIssue, type IssueSummary, type IssuesApi, type TokenState } from '../../src/issue/sync-issue.js'
+import { GITHUB_ACTIONS_BOT, marker, syncIssue, type IssueSummary, type IssuesApi, type TokenState, isOwnAuthor } from '../../src/issue/sync-issue.js'
 
 const registry = new URL('https://registry.example.test/')
 const MARK = marker(registry)
@@ -82,9 +82,16 @@ describe('syncIssue adopts only our own issues', () => {
   })
 
   it('an author named like the bot with other characters is someone else', async () => {
-    const { api, calls } = fakeApi([issue(1, 'github-actions'), issue(2, 'github-actions[bot] '), issue(3, 'xgithub-actions[bot]')])
+    const { api, calls } = fakeApi([issue(1, 'github-actions'), issue(2, 'github-actions[bot] '), issue(3, 'github-actions [bot]')])
     expect(await syncIssue(api, 'npm-token', state())).toEqual({ kind: 'opened', number: 100 })
     expect(calls).toEqual(['list', 'identity', 'create'])
+  })
+
+  it('a token without a user (GITHUB_TOKEN, a GitHub App) adopts a bot author: only an installed app can author as <app>[bot]', () => {
+    expect(isOwnAuthor('my-release-app[bot]', GITHUB_ACTIONS_BOT)).toBe(true)
+    expect(isOwnAuthor('mallory', GITHUB_ACTIONS_BOT)).toBe(false)
+    expect(isOwnAuthor('my-release-app[bot]', 'octocat')).toBe(false) // a personal token adopts only its user's issues
+    expect(isOwnAuthor(undefined, GITHUB_ACTIONS_BOT)).toBe(false)
   })
 
   it('asks for the identity only when an issue carries our marker', async () => {

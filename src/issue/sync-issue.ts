@@ -91,6 +91,16 @@ export type IssueAction =
 const sameLogin = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase()
 
 /**
+ * Whether `author` is the identity our token acts as. A token with no user of its own (the job's
+ * GITHUB_TOKEN, a GitHub App installation token: GET /user refuses both) acts as a bot, `github-actions[bot]`
+ * or `<app>[bot]`; only a bot installed on the repository can author as one, so any bot author is ours then.
+ */
+export function isOwnAuthor(author: string | undefined, identity: string): boolean {
+  if (sameLogin(author, identity)) return true
+  return sameLogin(identity, GITHUB_ACTIONS_BOT) && author !== undefined && /^[a-z0-9][a-z0-9-]*\[bot\]$/i.test(author)
+}
+
+/**
  * Brings the tracker in line with the token's state. Only issues authored by the identity the action
  * uses are adopted (updated, commented on, closed): anyone can open an issue with our label and marker,
  * and theirs are left alone, never closed as duplicates. The identity is asked for only when an issue
@@ -99,7 +109,7 @@ const sameLogin = (a: string | undefined, b: string) => a !== undefined && a.toL
 export async function syncIssue(api: IssuesApi, label: string, state: TokenState, runUrl?: string): Promise<IssueAction> {
   const marked = (await api.listOpen(label)).filter((issue) => (issue.body ?? '').includes(marker(state.registry)))
   const identity = marked.length > 0 ? await api.identity() : undefined
-  const ours = identity === undefined ? [] : marked.filter((issue) => sameLogin(issue.author, identity))
+  const ours = identity === undefined ? [] : marked.filter((issue) => isOwnAuthor(issue.author, identity))
   const [existing, ...duplicates] = ours.sort((a, b) => a.number - b.number)
   // Duplicates (two jobs racing, or a human copy): keep the oldest, close the rest.
   for (const dup of duplicates) await api.close(dup.number)
