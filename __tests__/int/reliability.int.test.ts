@@ -190,9 +190,14 @@ describe('limits and edges (item 14)', () => {
     const folder = dirname(npmrc)
     expect(dirname(folder)).toBe(tmpdir())
     expect(existsSync(npmrc)).toBe(true)
+    // npm's debug-log folder for the post step's diagnosis is in the system temp folder too.
+    const logs = result.env.NPM_CONFIG_LOGS_DIR
+    expect(dirname(logs)).toBe(tmpdir())
+    expect(existsSync(logs)).toBe(true)
     const post = await runAction({ step: 'post', dirs: result.dirs, env: { RUNNER_TEMP: undefined } })
     expect(post.exitCode).toBe(0)
     expect(existsSync(folder)).toBe(false)
+    expect(existsSync(logs)).toBe(false)
     expect(post.annotations.filter((x) => x.level !== 'notice')).toEqual([])
     canary(result)
   })

@@ -3,13 +3,13 @@
  * wrote; then, when an npm command of this job failed, explains why from npm's own debug logs. Neither
  * part can fail the job: cleanup trouble is a warning, diagnosis trouble a debug line.
  */
-import { rmdirSync } from 'node:fs'
+import { rmdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname } from 'node:path'
 import { restoreConfigFile } from '../config-files/restore.js'
 import { refuseToTouch } from '../config-files/run-marker.js'
 import { StateKey } from '../state-keys.js'
-import { decodeContext } from '../diagnose/context.js'
+import { LOGS_DIR_PREFIX, decodeContext, type DiagnosisContext } from '../diagnose/context.js'
 import { explainLogs } from '../diagnose/explain-logs.js'
 import { listDebugLogs } from '../diagnose/log-files.js'
 import { explanationAnnotation, explanationsMarkdown } from '../diagnose/render.js'
@@ -25,6 +25,23 @@ export async function runPost(state: StateReader, runner: ActionRunner): Promise
     await explainFailedCommands(state, runner)
   } catch (error) {
     runner.debug(`Could not diagnose npm's logs: ${describeError(error)}`)
+  }
+  removeTemporaryLogsDir(decodeContext(state(StateKey.Diagnosis)), runner)
+}
+
+/** RUNNER_TEMP unset: main made the npm logs folder in the system temp folder; removed once read, if provably ours. */
+function removeTemporaryLogsDir(context: DiagnosisContext | undefined, runner: ActionRunner): void {
+  if (!context?.logsDirTemporary) return
+  const dir = context.logsDir
+  if (dirname(dir) !== tmpdir() || !basename(dir).startsWith(LOGS_DIR_PREFIX)) {
+    runner.warning(`Post step left ${dir} alone: it is not the npm logs folder the main step makes.`)
+    return
+  }
+  try {
+    rmSync(dir, { recursive: true, force: true })
+    runner.info(`Removed ${dir} (npm's debug logs of this job).`)
+  } catch (error) {
+    runner.warning(`Post step could not remove ${dir}: ${describeError(error)}`)
   }
 }
 

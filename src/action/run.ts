@@ -87,7 +87,7 @@ function prepareDiagnosis(runner: ActionRunner, report: StepReport, startedAt: n
   runner.info(
     `npm debug logs: ${logs.dir}${logs.export ? ' (exported as NPM_CONFIG_LOGS_DIR)' : " (the job's own logs-dir)"}; the post step explains a failed publish from them.`,
   )
-  report.enableDiagnosis(logs.dir, startedAt)
+  report.enableDiagnosis(logs.dir, startedAt, logs.temporary)
 }
 
 function targetFiles({ registry, isPublicRegistry, profile, packageManager, settings }: Target) {

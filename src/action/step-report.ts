@@ -37,8 +37,8 @@ export class StepReport {
   constructor(private readonly runner: ActionRunner) {}
 
   /** npm's debug logs of the later steps go to `logsDir`: finish saves what the post step needs to explain a failure. */
-  enableDiagnosis(logsDir: string, startedAt: number): void {
-    Object.assign(this.diagnosis, { logsDir, startedAt })
+  enableDiagnosis(logsDir: string, startedAt: number, logsDirTemporary = false): void {
+    Object.assign(this.diagnosis, { logsDir, startedAt, logsDirTemporary })
   }
 
   set<K extends OutputName>(name: K, value: Outputs[K]): void {

@@ -4,11 +4,16 @@
  */
 import type { AuthMethod, TokenType } from '../types.js'
 
+/** How main names the logs folder it makes (the post step removes only a folder so named). */
+export const LOGS_DIR_PREFIX = 'setup-npm-auth-npm-logs-'
+
 export interface DiagnosisContext {
   /** When the main step started (epoch ms): logs written before it belong to other jobs. */
   startedAt: number
   /** The folder npm writes its debug logs to in this job. */
   logsDir: string
+  /** That folder was made in the system temp folder (RUNNER_TEMP unset): the post step removes it. */
+  logsDirTemporary?: boolean
   registry: string
   isPublicRegistry: boolean
   authMethod: AuthMethod | ''
@@ -35,6 +40,7 @@ export function decodeContext(text: string): DiagnosisContext | undefined {
     return {
       startedAt: value.startedAt,
       logsDir: value.logsDir,
+      logsDirTemporary: value.logsDirTemporary === true,
       registry: value.registry,
       isPublicRegistry: value.isPublicRegistry === true,
       authMethod: value.authMethod === 'oidc' || value.authMethod === 'token' ? value.authMethod : '',

@@ -7,18 +7,21 @@ import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { npmEnvConfig } from '../registry/npm-config.js'
+import { LOGS_DIR_PREFIX } from './context.js'
 
 export interface LogsDirChoice {
   dir: string
   /** The folder is ours and must be exported as NPM_CONFIG_LOGS_DIR. */
   export: boolean
+  /** Made in the system temp folder (RUNNER_TEMP unset): nobody else cleans it, so the post step removes it. */
+  temporary: boolean
 }
 
 export function chooseLogsDir(env: NodeJS.ProcessEnv): LogsDirChoice {
   const configured = npmEnvConfig(env, 'logs-dir')
-  if (configured) return { dir: configured, export: false }
+  if (configured) return { dir: configured, export: false, temporary: false }
   // Resolved: a relative RUNNER_TEMP must not export a relative NPM_CONFIG_LOGS_DIR.
   const base = env.RUNNER_TEMP ? resolve(env.RUNNER_TEMP) : tmpdir()
   mkdirSync(base, { recursive: true })
-  return { dir: mkdtempSync(join(base, 'setup-npm-auth-npm-logs-')), export: true }
+  return { dir: mkdtempSync(join(base, LOGS_DIR_PREFIX)), export: true, temporary: !env.RUNNER_TEMP }
 }
