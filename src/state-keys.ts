@@ -18,6 +18,8 @@ export const StateKey = {
   YarnrcCreated: 'yarnrc-created',
   /** Octal mode of a .yarnrc.yml merged into. */
   YarnrcMode: 'yarnrc-mode',
+  /** Key of this step's block in the .yarnrc.yml (the registry key): post takes back that block only. */
+  YarnrcBlock: 'yarnrc-block',
   /** What the main step learned that explains a failed npm command later (diagnose/context.ts, JSON). */
   Diagnosis: 'diagnosis',
 } as const

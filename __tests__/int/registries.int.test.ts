@@ -309,7 +309,7 @@ describe('Yarn 2+ (reads .yarnrc.yml, never .npmrc)', () => {
       expect(yarnrc).toContain(`"//127.0.0.1:${registry.port}/npm/":\n    npmAlwaysAuth: true\n    npmAuthToken: "\${NODE_AUTH_TOKEN}"`)
       expect(yarnrc).toContain(`npmScopes:\n  octo-org:\n    npmRegistryServer: "${registry.url}"`)
       expect(yarnrc).toContain('npmRegistries:\n  "https://other.example.test":\n    npmAuthToken: "${OTHER_TOKEN:-}"\n  "//127.0.0.1') // the user's registry, kept
-      expect(yarnrc).toContain('# setup-npm-auth displaced: npmRegistries:')
+      expect(yarnrc).toMatch(/^# setup-npm-auth displaced for \/\/127\.0\.0\.1:\d+\/npm\/: npmRegistries:$/m) // keyed by the registry (two uses in one job)
       expect(yarnrc).not.toContain(token)
       assertNoSecretLeak(result, [token], { tokenEnv: 'NODE_AUTH_TOKEN' })
 

@@ -127,6 +127,41 @@ describe('two uses of the action in one job (item 10)', () => {
   })
 })
 
+describe('two uses of the action in one job, for Yarn 2+ (item 10)', () => {
+  it('the user-level .yarnrc.yml holds both registries for Yarn, and the reverse-order posts give it back byte for byte', async () => {
+    const dirs = await freshDirs()
+    const yarnrc = join(dirs.home, '.yarnrc.yml')
+    const before = 'enableTelemetry: false\nnpmRegistries:\n  "https://old.example.test/":\n    npmAuthToken: "${OLD_TOKEN}"\n'
+    writeFileSync(yarnrc, before, { mode: 0o644 })
+    const yarn = { 'package-manager': 'yarn' }
+    const first = await runAction({ inputs: { token: TOKEN_A, 'registry-url': a.url, ...yarn }, dirs })
+    expect(first.exitCode).toBe(0)
+    const second = await runAction({ inputs: { token: TOKEN_B, 'registry-url': b.url, scope: '@acme', 'token-env': 'GPR_TOKEN', ...yarn }, dirs: first.dirs })
+    expect(second.exitCode).toBe(0)
+    expect(second.annotations.filter((x) => x.level !== 'notice')).toEqual([])
+
+    // What Yarn reads now: both registries (and the user's own), each key once.
+    const { parse } = await import('yaml')
+    const seen = parse(readFileSync(yarnrc, 'utf8'), { uniqueKeys: true }) as {
+      npmRegistries: Record<string, { npmAuthToken?: string }>
+      enableTelemetry: string
+    }
+    expect(Object.keys(seen.npmRegistries)).toEqual(expect.arrayContaining(['https://old.example.test/', `//127.0.0.1:${a.port}/`, `//127.0.0.1:${b.port}/`]))
+    expect(seen.npmRegistries[`//127.0.0.1:${a.port}/`].npmAuthToken).toBe('${NODE_AUTH_TOKEN}')
+    expect(seen.npmRegistries[`//127.0.0.1:${b.port}/`].npmAuthToken).toBe('${GPR_TOKEN}')
+
+    const post2 = await runAction({ step: 'post', dirs: second.dirs })
+    expect(post2.exitCode).toBe(0)
+    const afterPost2 = parse(readFileSync(yarnrc, 'utf8'), { uniqueKeys: true }) as { npmRegistries: Record<string, unknown> }
+    expect(Object.keys(afterPost2.npmRegistries)).toEqual(expect.arrayContaining(['https://old.example.test/', `//127.0.0.1:${a.port}/`]))
+    expect(Object.keys(afterPost2.npmRegistries)).not.toContain(`//127.0.0.1:${b.port}/`)
+    const post1 = await runAction({ step: 'post', dirs: first.dirs })
+    expect(post1.exitCode).toBe(0)
+    expect(readFileSync(yarnrc, 'utf8')).toBe(before)
+    for (const r of [first, second, post2, post1]) canary(r)
+  })
+})
+
 describe('command files that cannot be written (item 12)', () => {
   const targets: Array<[string, (dirs: RunDirs) => string]> = [['a directory', (dirs) => mkdirP(join(dirs.root, 'not-a-file'))]]
   if (existsSync('/dev/full')) targets.push(['/dev/full (a full disk)', () => '/dev/full'])

@@ -59,6 +59,7 @@ const PUBLISH_404 = [
 const context = (over: Partial<DiagnosisContext> = {}): DiagnosisContext => ({
   startedAt: 0,
   logsDir: '/logs',
+  logsDirTemporary: false,
   registry: `${REG}/`,
   isPublicRegistry: false,
   authMethod: 'token',

@@ -48,7 +48,12 @@ function removeTemporaryLogsDir(context: DiagnosisContext | undefined, runner: A
 function cleanUp(state: StateReader, runner: ActionRunner): void {
   const files = [
     { path: state(StateKey.NpmrcPath), created: state(StateKey.NpmrcCreated) === 'true', mode: state(StateKey.NpmrcMode), block: state(StateKey.NpmrcBlock) },
-    { path: state(StateKey.YarnrcPath), created: state(StateKey.YarnrcCreated) === 'true', mode: state(StateKey.YarnrcMode), block: '' },
+    {
+      path: state(StateKey.YarnrcPath),
+      created: state(StateKey.YarnrcCreated) === 'true',
+      mode: state(StateKey.YarnrcMode),
+      block: state(StateKey.YarnrcBlock),
+    },
   ].filter((f) => f.path !== '')
   if (files.length === 0) {
     runner.info('Nothing to clean up: the main step wrote no .npmrc.')

@@ -18,6 +18,11 @@ const START_RE = /^# >>> setup-npm-auth(?: for (\S+))?: lines below are removed 
 const END_RE = /^# <<< setup-npm-auth(?: for (\S+))?$/
 const DISPLACED_RE = /^# setup-npm-auth displaced(?: for (\S+))?: /
 
+/** A line this project writes to mark things (block starts and ends, displaced lines, run markers): never displaced. */
+function isMarkerLine(line: string): boolean {
+  return START_RE.test(line) || END_RE.test(line) || DISPLACED_RE.test(line) || line.startsWith('# setup-npm-auth')
+}
+
 function checkKey(key: string): void {
   if (!/^\S+$/.test(key)) throw new Error(`A block key is one word without spaces or line breaks: ${JSON.stringify(key)}`)
 }
@@ -53,16 +58,23 @@ export function mergeMarkedBlock(
   displace: (line: string, index: number, lines: readonly string[]) => boolean,
   ours: readonly string[],
   key?: string,
+  /**
+   * Also displace content lines of another step's block (never its marker lines). The .yarnrc.yml needs it:
+   * YAML allows a top-level key once, so a second step's block carries the first's entries merged in and
+   * comments the first's out; its post step puts them back exactly.
+   */
+  options: { displaceInOtherBlocks?: boolean } = {},
 ): string {
   const base = restoreMarkedBlock(existing, key)
   const eol = base.includes('\r\n') ? '\r\n' : '\n'
   const kept = base === '' ? [] : base.replace(/(\r?\n)$/, '').split(/\r?\n/)
   let inOtherBlock = false
   const lines = kept.map((line, i) => {
+    const marker = isMarkerLine(line)
     if (START_RE.test(line)) inOtherBlock = true
-    const ownLine = !inOtherBlock && !DISPLACED_RE.test(line)
+    const displaceable = !marker && (!inOtherBlock || options.displaceInOtherBlocks === true)
     if (inOtherBlock && END_RE.test(line)) inOtherBlock = false
-    return ownLine && displace(line, i, kept) ? `${displacedPrefix(key)}${line}` : line
+    return displaceable && displace(line, i, kept) ? `${displacedPrefix(key)}${line}` : line
   })
   const noFinalEol = base !== '' && !base.endsWith('\n')
   lines.push(blockStart(key), ...ours, ...(noFinalEol ? [NO_FINAL_EOL] : []), blockEnd(key))

@@ -14,6 +14,7 @@ import { shownBlock } from './shown-lines.js'
 import type { PackageManager } from '../types.js'
 import { azureCredentialKeys, azurePassword, azureUsername, registryProfile, type RegistryProfile } from '../registry/kind.js'
 import type { Runner } from '../ports/runner.js'
+import { registryKey } from '../registry/url.js'
 import { StateKey } from '../state-keys.js'
 import { mergeYarnrc, yarnrcNeedsParser, yarnrcPath, YarnrcError, type YamlParse } from './yarnrc.js'
 
@@ -121,7 +122,8 @@ async function setUpYarnrc(runner: Runner, setup: NpmrcSetup, profile: RegistryP
     const existing = readExisting(path)
     const mode = existing === undefined ? '' : fileMode(path)
     let parse: YamlParse | undefined
-    if (existing !== undefined && yarnrcNeedsParser(existing)) {
+    const block = registryKey(setup.registry)
+    if (existing !== undefined && yarnrcNeedsParser(existing, block)) {
       const yaml = await import('yaml')
       parse = (text) => yaml.parse(text, { schema: 'failsafe', uniqueKeys: false })
     }
@@ -136,12 +138,14 @@ async function setUpYarnrc(runner: Runner, setup: NpmrcSetup, profile: RegistryP
         tokenExported: setup.exportValue !== undefined,
       },
       parse,
+      block,
     )
     const text = withRunMarker(merged, nonce)
     // State first, as for the .npmrc.
     if (mode) runner.saveState(StateKey.YarnrcMode, mode)
     runner.saveState(StateKey.YarnrcPath, path)
     runner.saveState(StateKey.YarnrcCreated, existing === undefined ? 'true' : 'false')
+    runner.saveState(StateKey.YarnrcBlock, block)
     writeFileAtomic(path, text)
     // Our block only, and in it the user's other registries' credentials (merged into it) shown as ***.
     runner.info(`${existing === undefined ? 'Wrote' : 'Merged into'} ${path} for Yarn 2+ (mode 0600); our lines:`)

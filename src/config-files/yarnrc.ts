@@ -102,16 +102,21 @@ function hasContent(text: string): boolean {
   return text.split(/\r?\n/).some((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
 }
 
-/** Whether mergeYarnrc needs a YAML parser for this existing text (it does whenever the user's file has content). */
-export function yarnrcNeedsParser(existing: string): boolean {
-  return hasContent(restoreMarkedBlock(existing))
+/** Whether mergeYarnrc needs a YAML parser for this existing text (whenever it has content besides our own block). */
+export function yarnrcNeedsParser(existing: string, key?: string): boolean {
+  return hasContent(restoreMarkedBlock(existing, key))
 }
 
 /** Merges our entries into the user's file text; `parse` is needed when yarnrcNeedsParser(existing). */
-export function mergeYarnrc(existing: string, content: YarnrcContent, parse?: YamlParse): string {
+/**
+ * `key` (the registry key) names our block: a second use of the action for another registry merges the
+ * first step's entries into its own block and displaces them, so YAML sees each key once and its post step
+ * gives the first step's block back; the same registry again replaces its own block.
+ */
+export function mergeYarnrc(existing: string, content: YarnrcContent, parse?: YamlParse, key?: string): string {
   const ours = yarnrcEntries(content)
-  const base = restoreMarkedBlock(existing)
-  if (!hasContent(base)) return mergeMarkedBlock(existing, () => false, renderYaml(ours))
+  const base = restoreMarkedBlock(existing, key)
+  if (!hasContent(base)) return mergeMarkedBlock(existing, () => false, renderYaml(ours), key)
   if (!parse) throw new YarnrcError('mergeYarnrc: a YAML parser is needed to merge into an existing file')
 
   const original = parseMapping(parse, base)
@@ -143,7 +148,7 @@ export function mergeYarnrc(existing: string, content: YarnrcContent, parse?: Ya
     displaced.add(i)
     for (let j = i + 1; j < lines.length && (lines[j] === '' || /^[\s#]/.test(lines[j])); j++) displaced.add(j)
   }
-  const text = mergeMarkedBlock(existing, (_line, i) => displaced.has(i), renderYaml(merged))
+  const text = mergeMarkedBlock(existing, (_line, i) => displaced.has(i), renderYaml(merged), key, { displaceInOtherBlocks: true })
 
   // Parsed back, the file must hold exactly the user's other settings and the merged ones.
   const expected: Entries = { ...Object.fromEntries(Object.entries(original).filter(([k]) => !(k in ours))), ...merged }
