@@ -2,11 +2,24 @@
 // exported (NPM_CONFIG_USERCONFIG, the token env) and nothing of the developer's own npm config.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runProcess, type ProcessResult, type RunOptions } from './process.ts'
+import { modernNode, repoRoot, runProcess, type ProcessResult, type RunOptions } from './process.ts'
 
 /** The npm on PATH, as a later workflow step runs it (RunOptions.env goes over a sanitized env). */
 export function runNpm(args: string[], opts: RunOptions = {}): Promise<ProcessResult> {
   return runProcess('npm', args, opts)
+}
+
+/**
+ * The two npm majors users run: npm 11 (the one on PATH, what Node 24 bundles) and npm 12 (what
+ * `npm i -g npm` gives), the latter from its own fixture project (root postinstall), never on PATH.
+ */
+export type NpmClient = 'npm11' | 'npm12'
+export const NPM_CLIENTS: readonly NpmClient[] = ['npm11', 'npm12']
+export const NPM12_CLI = join(repoRoot, 'test-support', 'fixtures', 'npm12', 'node_modules', 'npm', 'bin', 'npm-cli.js')
+
+/** `runNpm` with the chosen major: npm 12 runs under the same Node 24 as the tests. */
+export function runNpmClient(client: NpmClient, args: string[], opts: RunOptions = {}): Promise<ProcessResult> {
+  return client === 'npm12' ? runProcess(modernNode(22), [NPM12_CLI, ...args], opts) : runNpm(args, opts)
 }
 
 /**

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { assertNoSecretLeak, type CanaryInput } from '../../test-support/canary.ts'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.ts'
 import { FAKE_OTP, randomAlnum, sha512Hex, type FakeNpmjs, type StagedItem, type TokenSpec } from '../../test-support/fake-npmjs.ts'
-import { npmStepEnv, runNpm, writeFixturePackage, writeStandInNpm } from '../../test-support/npm-cli.ts'
+import { NPM_CLIENTS, npmStepEnv, runNpmClient, writeFixturePackage, writeStandInNpm, type NpmClient } from '../../test-support/npm-cli.ts'
 import { startTrustedPublishingRegistry, type IdTokenServer, type TrustedPublishing, type TrustedPublishingRegistry } from '../../test-support/oidc-fakes.ts'
 import { modernNode, repoRoot, runProcess, type ProcessResult } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction, type Annotation, type RunActionResult, type RunDirs } from '../../test-support/run-action.ts'
@@ -58,6 +58,7 @@ let runs: Array<{ input: CanaryInput; tokenEnv?: string }> = []
 /** Every npm token made in this file (a token may leak into another test's run as well). */
 const tokens: string[] = []
 beforeEach(() => {
+  stepClient = 'npm11'
   runs = []
 })
 afterEach(() => {
@@ -113,9 +114,12 @@ async function checkWithIssue(gh: FakeGitHub, inputs: Record<string, string>): P
 }
 
 /** A later workflow step: the real npm on PATH with the env main exported; npm's home (cache, logs) inside the run's dirs, so the canary reads it. */
+/** The npm major a test's later steps run (npm 11 on PATH unless a test says npm 12). */
+let stepClient: NpmClient = 'npm11'
+
 async function npmStep(args: string[], cwd: string, main: RunActionResult, env: Record<string, string> = {}): Promise<ProcessResult> {
   const home = join(main.dirs.root, `npm-home-${++counter}`)
-  const result = await runNpm(args, {
+  const result = await runNpmClient(stepClient, args, {
     cwd,
     env: { ...npmStepEnv(home), ...main.env, ...env },
   })
@@ -149,80 +153,84 @@ const stageListRequests = (from: number) => registry.requests.slice(from).filter
 // ---- staged publishing end to end ----------------------------------------------------------------
 
 describe('staged publishing through the action', () => {
-  it('publish: stage → the real npm stages through the written .npmrc; the next check lists it; a maintainer approves it with 2FA', async () => {
-    const name = '@octo-org/staged-e2e'
-    const dir = pkgDir(name, '1.1.0')
-    const bot = newToken({ stageOnly: true, username: 'staging-bot' })
-    const maintainer = newToken({ username: 'maintainer' })
+  it.each(NPM_CLIENTS)(
+    'publish: stage → the real %s stages through the written .npmrc; the next check lists it; a maintainer approves it with 2FA',
+    async (client) => {
+      stepClient = client
+      const name = `@octo-org/staged-e2e-${client}`
+      const dir = pkgDir(name, '1.1.0')
+      const bot = newToken({ stageOnly: true, username: 'staging-bot' })
+      const maintainer = newToken({ username: 'maintainer' })
 
-    // 1. The main step: publish-command for the publish step, nothing staged yet.
-    const setup = await run({ ...onFake(), token: bot, publish: 'stage', 'working-directory': dir })
-    expect(setup.exitCode).toBe(0)
-    expect(setup.outputs).toMatchObject({ status: 'ok', 'publish-command': 'npm stage publish', staged: '[]' })
-    expect(setup.summary).toContain('| Publish with | npm stage publish (publish: stage) |')
-    expect(setup.summary).not.toContain(STAGED_HEADING)
-    expect(setup.env).toMatchObject({ NPM_CONFIG_USERCONFIG: setup.outputs['npmrc-path'], [TOKEN_ENV]: bot })
+      // 1. The main step: publish-command for the publish step, nothing staged yet.
+      const setup = await run({ ...onFake(), token: bot, publish: 'stage', 'working-directory': dir })
+      expect(setup.exitCode).toBe(0)
+      expect(setup.outputs).toMatchObject({ status: 'ok', 'publish-command': 'npm stage publish', staged: '[]' })
+      expect(setup.summary).toContain('| Publish with | npm stage publish (publish: stage) |')
+      expect(setup.summary).not.toContain(STAGED_HEADING)
+      expect(setup.env).toMatchObject({ NPM_CONFIG_USERCONFIG: setup.outputs['npmrc-path'], [TOKEN_ENV]: bot })
 
-    // 2. `npm publish` with this token is refused (E_STAGE_REQUIRED); the publish step runs exactly the output.
-    const direct = await npmStep(['publish'], dir, setup)
-    expect(direct.code).toBe(1)
-    expect(direct.stderr).toContain('E_STAGE_REQUIRED')
-    const from = registry.requests.length
-    const staged = await npmStep(setup.outputs['publish-command'].split(' ').slice(1), dir, setup)
-    expect({ code: staged.code, stderr: staged.code === 0 ? '' : staged.stderr }).toEqual({ code: 0, stderr: '' })
-    const id = /\+ @octo-org\/staged-e2e@1\.1\.0 \(staged with id ([0-9a-f-]{36})\)/.exec(staged.stdout)?.[1]
-    expect(id).toBeDefined()
-    const [item] = registry.staged()
-    expect(registry.staged()).toHaveLength(1)
-    expect(item).toMatchObject({ id, packageName: name, version: '1.1.0', tag: 'latest', actor: 'staging-bot' })
-    const writes = registry.requests.slice(from).filter((r) => r.method !== 'GET')
-    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /-/stage/package/@octo-org%2fstaged-e2e'])
-    expect(writes[0].headers.authorization).toBe(`Bearer ${bot}`)
-    expect(registry.published.filter((p) => p.name === name).map((p) => p.version)).toEqual(['1.0.0']) // staged, not published
+      // 2. `npm publish` with this token is refused (E_STAGE_REQUIRED); the publish step runs exactly the output.
+      const direct = await npmStep(['publish'], dir, setup)
+      expect(direct.code).toBe(1)
+      expect(direct.stderr).toContain('E_STAGE_REQUIRED')
+      const from = registry.requests.length
+      const staged = await npmStep(setup.outputs['publish-command'].split(' ').slice(1), dir, setup)
+      expect({ code: staged.code, stderr: staged.code === 0 ? '' : staged.stderr }).toEqual({ code: 0, stderr: '' })
+      const id = new RegExp(`\\+ @octo-org/staged-e2e-${client}@1\\.1\\.0 \\(staged with id ([0-9a-f-]{36})\\)`).exec(staged.stdout)?.[1]
+      expect(id).toBeDefined()
+      const [item] = registry.staged()
+      expect(registry.staged()).toHaveLength(1)
+      expect(item).toMatchObject({ id, packageName: name, version: '1.1.0', tag: 'latest', actor: 'staging-bot' })
+      const writes = registry.requests.slice(from).filter((r) => r.method !== 'GET')
+      expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /-/stage/package/@octo-org%2fstaged-e2e-${client}`])
+      expect(writes[0].headers.authorization).toBe(`Bearer ${bot}`)
+      expect(registry.published.filter((p) => p.name === name).map((p) => p.version)).toEqual(['1.0.0']) // staged, not published
 
-    // 3. The next (scheduled) check lists it: output, summary table, a notice naming the approve command.
-    const check = await run({ ...onFake(), token: bot, mode: 'check', publish: 'stage', 'working-directory': dir })
-    expect(check.exitCode).toBe(0)
-    expect(check.outputs).toMatchObject({ status: 'ok', 'publish-command': 'npm stage publish' })
-    expect(stagedOutput(check)).toEqual([{ package: name, version: '1.1.0', tag: 'latest', stagedAt: item.createdAt, id }])
-    expect(check.summary).toContain(STAGED_HEADING)
-    expect(check.summary).toContain(`| ${name.replace('@', '@&#8203;')} | 1.1.0 | latest | ${item.createdAt.slice(0, 10)} | npm stage approve ${id} |`)
-    const notice = check.annotations.find((a) => a.level === 'notice' && a.title === `${name}@1.1.0 waits for approval (0 days)`)
-    expect(notice?.message).toContain(`npm stage approve ${id}`)
-    expect(notice?.message).toContain(`npm stage reject ${id}`)
-    expect(titled(check, 'warning')).toEqual([])
+      // 3. The next (scheduled) check lists it: output, summary table, a notice naming the approve command.
+      const check = await run({ ...onFake(), token: bot, mode: 'check', publish: 'stage', 'working-directory': dir })
+      expect(check.exitCode).toBe(0)
+      expect(check.outputs).toMatchObject({ status: 'ok', 'publish-command': 'npm stage publish' })
+      expect(stagedOutput(check)).toEqual([{ package: name, version: '1.1.0', tag: 'latest', stagedAt: item.createdAt, id }])
+      expect(check.summary).toContain(STAGED_HEADING)
+      expect(check.summary).toContain(`| ${name.replace('@', '@&#8203;')} | 1.1.0 | latest | ${item.createdAt.slice(0, 10)} | npm stage approve ${id} |`)
+      const notice = check.annotations.find((a) => a.level === 'notice' && a.title === `${name}@1.1.0 waits for approval (0 days)`)
+      expect(notice?.message).toContain(`npm stage approve ${id}`)
+      expect(notice?.message).toContain(`npm stage reject ${id}`)
+      expect(titled(check, 'warning')).toEqual([])
 
-    // 4. The stage-only token cannot approve; the maintainer's can, only with a one-time password.
-    const byBot = await npmStep(['stage', 'approve', id!, `--otp=${FAKE_OTP}`], dir, setup)
-    expect(byBot.code).toBe(1)
-    expect(byBot.stderr).toContain('E403')
-    const noOtp = await npmStep(['stage', 'approve', id!], dir, setup, { [TOKEN_ENV]: maintainer })
-    expect(noOtp.code).toBe(1)
-    expect(noOtp.stderr).toContain('EOTP')
-    expect(registry.staged()).toHaveLength(1)
-    const approved = await npmStep(['stage', 'approve', id!, `--otp=${FAKE_OTP}`], dir, setup, { [TOKEN_ENV]: maintainer })
-    expect(approved.code).toBe(0)
-    expect(approved.stdout).toContain(`Staged package ${id} approved and published successfully.`)
-    expect(registry.staged()).toEqual([])
-    expect(registry.published.filter((p) => p.name === name).map((p) => [p.version, p.stageId])).toEqual([
-      ['1.0.0', undefined],
-      ['1.1.0', id],
-    ])
-    const view = await npmStep(['view', name, 'version'], dir, setup)
-    expect(view.stdout.trim()).toBe('1.1.0')
+      // 4. The stage-only token cannot approve; the maintainer's can, only with a one-time password.
+      const byBot = await npmStep(['stage', 'approve', id!, `--otp=${FAKE_OTP}`], dir, setup)
+      expect(byBot.code).toBe(1)
+      expect(byBot.stderr).toContain('E403')
+      const noOtp = await npmStep(['stage', 'approve', id!], dir, setup, { [TOKEN_ENV]: maintainer })
+      expect(noOtp.code).toBe(1)
+      expect(noOtp.stderr).toContain('EOTP')
+      expect(registry.staged()).toHaveLength(1)
+      const approved = await npmStep(['stage', 'approve', id!, `--otp=${FAKE_OTP}`], dir, setup, { [TOKEN_ENV]: maintainer })
+      expect(approved.code).toBe(0)
+      expect(approved.stdout).toContain(`Staged package ${id} approved and published successfully.`)
+      expect(registry.staged()).toEqual([])
+      expect(registry.published.filter((p) => p.name === name).map((p) => [p.version, p.stageId])).toEqual([
+        ['1.0.0', undefined],
+        ['1.1.0', id],
+      ])
+      const view = await npmStep(['view', name, 'version'], dir, setup)
+      expect(view.stdout.trim()).toBe('1.1.0')
 
-    // 5. Nothing waits any more.
-    const after = await run({ ...onFake(), token: bot, mode: 'check', publish: 'stage', 'working-directory': dir })
-    expect(after.outputs).toMatchObject({ status: 'ok', staged: '[]' })
-    expect(after.summary).not.toContain(STAGED_HEADING)
-    expect(titled(after, 'notice').filter((t) => t.includes('waits for approval'))).toEqual([])
+      // 5. Nothing waits any more.
+      const after = await run({ ...onFake(), token: bot, mode: 'check', publish: 'stage', 'working-directory': dir })
+      expect(after.outputs).toMatchObject({ status: 'ok', staged: '[]' })
+      expect(after.summary).not.toContain(STAGED_HEADING)
+      expect(titled(after, 'notice').filter((t) => t.includes('waits for approval'))).toEqual([])
 
-    // The post step removes the .npmrc the npm steps used.
-    const post = await runAction({ step: 'post', dirs: setup.dirs })
-    runs.push({ input: post, tokenEnv: TOKEN_ENV }) // the same dirs: main's GITHUB_ENV file is there
-    expect(post.exitCode).toBe(0)
-    expect(existsSync(setup.outputs['npmrc-path'])).toBe(false)
-  })
+      // The post step removes the .npmrc the npm steps used.
+      const post = await runAction({ step: 'post', dirs: setup.dirs })
+      runs.push({ input: post, tokenEnv: TOKEN_ENV }) // the same dirs: main's GITHUB_ENV file is there
+      expect(post.exitCode).toBe(0)
+      expect(existsSync(setup.outputs['npmrc-path'])).toBe(false)
+    },
+  )
 
   it('publish: auto → npm stage publish when the token list says read-write-stage-only, npm publish for a read-write token or one whose list is closed', async () => {
     const dir = pkgDir('auto-mode-pkg')
