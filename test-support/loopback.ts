@@ -63,3 +63,40 @@ export async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   for await (const chunk of req) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
 }
+
+/** A loopback stand-in for every host but loopback: what reached it (`METHOD url`, `CONNECT host:port`). */
+export interface Elsewhere {
+  /** `http://127.0.0.1:PORT` */
+  url: string
+  /** Every request and CONNECT that reached it, in order; a test wants it empty. */
+  hits: string[]
+  close(): Promise<void>
+}
+
+/**
+ * "Anywhere else": a loopback server the action is pointed at as its proxy (`proxyEnvTo`) and must never
+ * use. It records every request and CONNECT and refuses them all with 403.
+ */
+export async function startElsewhere(): Promise<Elsewhere> {
+  const hits: string[] = []
+  const server = http.createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`)
+    res.writeHead(403, { 'content-length': 0 })
+    res.end()
+  })
+  server.on('connect', (req, socket) => {
+    hits.push(`CONNECT ${req.url}`)
+    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** The proxy variables, both spellings, pointing at `url`; loopback (127.0.0.1) exempt. */
+export function proxyEnvTo(url: string): Record<string, string> {
+  return { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1' }
+}

@@ -11,8 +11,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { repoRoot } from '../../test-support/process.ts'
 import { readActionYml } from '../../test-support/action-yml.ts'
@@ -20,6 +18,7 @@ import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-supp
 import { StateKey } from '../../src/state-keys.js'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
+import { proxyEnvTo, startElsewhere, type Elsewhere } from '../../test-support/loopback.ts'
 
 const MARK = 'INJ3CTED'
 const TOKEN = `npm_INPUT${Math.random().toString(36).slice(2, 12)}corpus${Date.now().toString(36)}`
@@ -44,27 +43,12 @@ const VALUES: ReadonlyArray<readonly [string, string]> = [
 
 let registry: FakeNpmjs
 /** Stands for every host but loopback: the action is pointed at it as the proxy, and must never use it. */
-let elsewhere: { url: string; hits: string[]; close(): Promise<void> }
+let elsewhere: Elsewhere
 
 beforeAll(async () => {
   registry = await startFakeNpmjs({ pageSize: 100 })
   registry.addToken({ token: TOKEN, username: 'input-user', expiry: new Date(Date.now() + 30 * 86_400_000).toISOString() })
-  const hits: string[] = []
-  const server = http.createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`)
-    res.writeHead(403, { 'content-length': 0 })
-    res.end()
-  })
-  server.on('connect', (req, socket) => {
-    hits.push(`CONNECT ${req.url}`)
-    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  elsewhere = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    hits,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
+  elsewhere = await startElsewhere()
 })
 afterAll(async () => {
   cleanupRunDirs()
@@ -79,12 +63,7 @@ function run(inputs: Record<string, string>): Promise<RunActionResult> {
     env: {
       // An empty registry-url resolves through npm's config: to the loopback registry, never a default.
       npm_config_registry: registry.url,
-      HTTP_PROXY: elsewhere.url,
-      HTTPS_PROXY: elsewhere.url,
-      http_proxy: elsewhere.url,
-      https_proxy: elsewhere.url,
-      NO_PROXY: '127.0.0.1',
-      no_proxy: '127.0.0.1',
+      ...proxyEnvTo(elsewhere.url),
     },
   })
 }

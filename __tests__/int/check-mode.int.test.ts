@@ -4,17 +4,17 @@
 // attention; updated quietly; a comment only when things get worse; closed on recovery.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
-import { assertNoSecretLeak, type CanaryInput } from '../../test-support/canary.ts'
+import { assertNoSecretLeak } from '../../test-support/canary.ts'
+import { assertGitHubHoldsNoSecret, errorOf, ISSUE_REPO, markerOf, runIssueCheck } from '../../test-support/check-issue.ts'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 const inDays = (days: number) => new Date(Date.now() + days * DAY + 60_000).toISOString()
 const isoDay = (iso: string) => iso.slice(0, 10)
-const REPO = 'octo-org/octo-repo'
+const REPO = ISSUE_REPO
 const rand = () => Math.random().toString(36).slice(2, 12).padEnd(10, 'q')
 let counter = 0
 const newToken = () => `npm_${'C'.repeat(4)}${(++counter).toString().padStart(4, '0')}${rand()}Zz${counter}`
@@ -62,10 +62,7 @@ interface CheckOpts {
 async function check(gh: FakeGitHub, token: string, opts: CheckOpts = {}): Promise<RunActionResult> {
   const reg = opts.reg ?? registry
   const githubToken = opts.inputs?.['github-token'] ?? GH_TOKEN
-  const result = await runAction({
-    inputs: { token, 'registry-url': reg.url, mode: 'check', 'open-issue': 'true', 'github-token': GH_TOKEN, 'warn-days': '14', ...opts.inputs },
-    env: { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: REPO, GITHUB_SERVER_URL: 'https://github.invalid', GITHUB_RUN_ID: '4242', ...opts.env },
-  })
+  const result = await runIssueCheck({ gh, token, registryUrl: reg.url, githubToken: GH_TOKEN, inputs: opts.inputs, env: opts.env })
   assertNoSecretLeak(result, [token, githubToken].filter(Boolean))
   // Check mode never sets anything up.
   expect(result.env).toEqual({})
@@ -76,30 +73,9 @@ async function check(gh: FakeGitHub, token: string, opts: CheckOpts = {}): Promi
 }
 
 /** The canary over everything GitHub received and holds: titles, bodies, comments, query strings. */
-function assertGitHubClean(gh: FakeGitHub): void {
-  const stored = gh
-    .issues(REPO)
-    .map((i) => [i.title, i.body ?? '', ...i.comments.map((c) => c.body)].join('\n'))
-    .join('\n')
-  const input: CanaryInput = {
-    stdout: '',
-    stderr: '',
-    outputs: {},
-    env: {},
-    state: {},
-    summary: `${gh.receivedText()}\n${stored}`,
-    dirs: { root: join(tmpdir(), `no-such-dir-${process.pid}-${rand()}`) } as CanaryInput['dirs'],
-  }
-  assertNoSecretLeak(input, [...npmTokens, GH_TOKEN, GH_READONLY_TOKEN])
-}
+const assertGitHubClean = (gh: FakeGitHub) => assertGitHubHoldsNoSecret(gh, [...npmTokens, GH_TOKEN, GH_READONLY_TOKEN])
 
 const host = (reg: FakeNpmjs) => `127.0.0.1:${reg.port}`
-const markerOf = (reg: FakeNpmjs) => `<!-- setup-npm-auth registry=${reg.url} -->`
-const errorOf = (r: RunActionResult) =>
-  r.annotations
-    .filter((a) => a.level === 'error')
-    .map((a) => a.message)
-    .join('\n')
 /** Requests of one run: everything the fake received from index `from` on. */
 const since = (gh: FakeGitHub, from: number) => gh.requests.slice(from)
 const writesSince = (gh: FakeGitHub, from: number) => since(gh, from).filter((r) => r.method !== 'GET')

@@ -5,12 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { assertNoSecretLeak, processCanaryInput } from '../../test-support/canary.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
+import { proxyEnvTo, startElsewhere, type Elsewhere } from '../../test-support/loopback.ts'
 import { modernNode, repoRoot, runProcess } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
 
@@ -22,22 +21,11 @@ const alnum = (n: number) =>
 const GH_TOKEN = `ghs_${alnum(36)}`
 const NPM_TOKEN = `npm_${alnum(36)}`
 
-let elsewhere: { url: string; hits: string[]; close(): Promise<void> }
+let elsewhere: Elsewhere
 const projects: string[] = []
 
 beforeAll(async () => {
-  const hits: string[] = []
-  const server = http.createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`)
-    res.writeHead(403, { 'content-length': 0 })
-    res.end()
-  })
-  server.on('connect', (req, socket) => {
-    hits.push(`CONNECT ${req.url}`)
-    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  elsewhere = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, close: () => new Promise((r) => server.close(() => r())) }
+  elsewhere = await startElsewhere()
 })
 afterAll(async () => {
   cleanupRunDirs()
@@ -58,14 +46,7 @@ function project(files: Record<string, string>): string {
   return dir
 }
 
-const proxyEnv = () => ({
-  HTTP_PROXY: elsewhere.url,
-  HTTPS_PROXY: elsewhere.url,
-  http_proxy: elsewhere.url,
-  https_proxy: elsewhere.url,
-  NO_PROXY: '127.0.0.1',
-  no_proxy: '127.0.0.1',
-})
+const proxyEnv = () => proxyEnvTo(elsewhere.url)
 
 function run(inputs: Record<string, string>, env: Record<string, string | undefined> = {}): Promise<RunActionResult> {
   return runAction({ inputs: { 'timeout-seconds': '10', ...inputs }, env: { GITHUB_SERVER_URL: 'https://github.com', ...proxyEnv(), ...env } })

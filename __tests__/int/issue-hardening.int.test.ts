@@ -6,16 +6,15 @@
 //  13. an issue someone else opened with our label and marker is never adopted, rewritten or closed.
 // Every run goes through the secret canary; everything GitHub received and holds is checked too.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { assertNoSecretLeak, type CanaryInput } from '../../test-support/canary.ts'
+import { assertNoSecretLeak } from '../../test-support/canary.ts'
+import { assertGitHubHoldsNoSecret, errorOf, ISSUE_REPO, markerOf, runIssueCheck } from '../../test-support/check-issue.ts'
 import { startBystander, startFakeGitHub, type Bystander, type FakeGitHub, type FakeGitHubOptions } from '../../test-support/fake-github.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
-import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
+import { cleanupRunDirs, type RunActionResult } from '../../test-support/run-action.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 const inDays = (days: number) => new Date(Date.now() + days * DAY + 60_000).toISOString()
-const REPO = 'octo-org/octo-repo'
+const REPO = ISSUE_REPO
 const rand = () => Math.random().toString(36).slice(2, 12).padEnd(10, 'q')
 let counter = 0
 const GH_TOKEN = `ghs_${rand()}${rand()}${rand()}`
@@ -31,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   cleanupRunDirs()
   await Promise.all(servers.map((s) => s.stop()))
-  for (const gh of fakes) assertGitHubClean(gh)
+  for (const gh of fakes) assertGitHubHoldsNoSecret(gh, [...npmTokens, GH_TOKEN])
 })
 
 async function newGitHub(opts: Partial<FakeGitHubOptions> = {}): Promise<FakeGitHub> {
@@ -55,38 +54,12 @@ function addToken(reg: FakeNpmjs, expiry: string | null): string {
 
 async function check(gh: FakeGitHub, token: string, opts: { reg?: FakeNpmjs; inputs?: Record<string, string> } = {}): Promise<RunActionResult> {
   const reg = opts.reg ?? registry
-  const result = await runAction({
-    inputs: { token, 'registry-url': reg.url, mode: 'check', 'open-issue': 'true', 'github-token': GH_TOKEN, 'warn-days': '14', ...opts.inputs },
-    env: { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: REPO, GITHUB_SERVER_URL: 'https://github.invalid', GITHUB_RUN_ID: '4242' },
-  })
+  const result = await runIssueCheck({ gh, token, registryUrl: reg.url, githubToken: GH_TOKEN, inputs: opts.inputs })
   assertNoSecretLeak(result, [token, GH_TOKEN])
   expect(result.state).toEqual({})
   return result
 }
 
-function assertGitHubClean(gh: FakeGitHub): void {
-  const stored = gh
-    .issues(REPO)
-    .map((i) => [i.title, i.body ?? '', ...i.comments.map((c) => c.body)].join('\n'))
-    .join('\n')
-  const input: CanaryInput = {
-    stdout: '',
-    stderr: '',
-    outputs: {},
-    env: {},
-    state: {},
-    summary: `${gh.receivedText()}\n${stored}`,
-    dirs: { root: join(tmpdir(), `no-such-dir-${process.pid}-${rand()}`) } as CanaryInput['dirs'],
-  }
-  assertNoSecretLeak(input, [...npmTokens, GH_TOKEN])
-}
-
-const markerOf = (reg: FakeNpmjs) => `<!-- setup-npm-auth registry=${reg.url} -->`
-const errorOf = (r: RunActionResult) =>
-  r.annotations
-    .filter((a) => a.level === 'error')
-    .map((a) => a.message)
-    .join('\n')
 const listPages = (gh: FakeGitHub) =>
   gh.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/repos/${REPO}/issues?`)).map((r) => new URL(r.path, 'http://x').searchParams.get('page'))
 

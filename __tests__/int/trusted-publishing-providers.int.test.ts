@@ -174,6 +174,20 @@ async function trust(c: Case, args: string[], opts: { token?: string; otp?: bool
   return npm(c, ['trust', ...args, ...extra], { config: userconfig(token), cwd: laptop })
 }
 
+/** `npm trust circleci <name>` with the default CircleCI claims (org, project, pipeline definition, VCS origin). */
+const circleTrustArgs = (name: string) => [
+  'circleci',
+  name,
+  '--org-id',
+  C.orgId,
+  '--project-id',
+  C.projectId,
+  '--pipeline-definition-id',
+  C.pipelineDefinitionId,
+  '--vcs-origin',
+  C.vcsOrigin,
+]
+
 /** npm's exchanges for a package (the CLI's carry our user agent). */
 const npmExchanges = (name: string) => tp.exchanges.filter((e) => e.packageName === name && /^npm\//.test(e.userAgent))
 const expectPublished = (r: ProcessResult) => expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: '' })
@@ -430,22 +444,7 @@ describe('npm trust github|gitlab|circleci|list|revoke against the fake trust AP
 
   it('npm trust circleci (with a context) creates the publisher a CircleCI job in that context publishes through', async () => {
     const c = await existing('tp-trust-circle')
-    const r = await trust(c, [
-      'circleci',
-      c.name,
-      '--org-id',
-      C.orgId,
-      '--project-id',
-      C.projectId,
-      '--pipeline-definition-id',
-      C.pipelineDefinitionId,
-      '--vcs-origin',
-      C.vcsOrigin,
-      '--context-id',
-      CONTEXT_ID,
-      '--allow-publish',
-      '--yes',
-    ])
+    const r = await trust(c, [...circleTrustArgs(c.name), '--context-id', CONTEXT_ID, '--allow-publish', '--yes'])
     expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: expect.any(String) })
     expect(tp.trustRequests.find((q) => q.packageName === c.name)?.body).toEqual([
       {
@@ -489,18 +488,7 @@ describe('npm trust github|gitlab|circleci|list|revoke against the fake trust AP
     const token = maintainerToken([c.name])
     expect((await trust(c, ['gitlab', c.name, '--project', PROJECT, '--file', CI_FILE, '--allow-publish', '--yes'], { token })).code).toBe(0)
     const gitlabId = tp.publishers.get(c.name)?.id
-    const circle = [
-      'circleci',
-      c.name,
-      '--org-id',
-      C.orgId,
-      '--project-id',
-      C.projectId,
-      '--pipeline-definition-id',
-      C.pipelineDefinitionId,
-      '--vcs-origin',
-      C.vcsOrigin,
-    ]
+    const circle = circleTrustArgs(c.name)
     expect((await trust(c, [...circle, '--allow-stage-publish', '--yes'], { token })).code).toBe(0)
     const publisher = tp.publishers.get(c.name)
     expect(publisher).toMatchObject({ type: 'circleci', actions: ['createStagedPackage'] })
