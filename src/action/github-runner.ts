@@ -7,7 +7,7 @@
  */
 import type { ActionRunner } from '../ports/runner.js'
 import type { Finding } from '../types.js'
-import { Redactor } from '../util/redactor.js'
+import { MIN_SECRET_LENGTH, Redactor } from '../util/redactor.js'
 import { escapeControls, neutraliseLog } from '../util/untrusted.js'
 import * as commands from './workflow-commands.js'
 
@@ -29,7 +29,7 @@ export function createGitHubRunner(env: NodeJS.ProcessEnv): ActionRunner {
       commands.setSecret(secret)
       // The runner masks line by line: a multi-line value's lines are masked on their own too.
       for (const part of new Set([secret.trim(), ...secret.split(/\r?\n/).map((l) => l.trim())])) {
-        if (part.length >= 8 && part !== secret) commands.setSecret(part)
+        if (part.length >= MIN_SECRET_LENGTH && part !== secret) commands.setSecret(part)
       }
     },
     redact,

@@ -7,13 +7,12 @@ import { assessToken } from '../../check/check-token.js'
 import { EXIT_CODE, worst } from '../../check/grade.js'
 import { assessPublishing } from '../../publishing/assess.js'
 import { HttpClient } from '../../http/client.js'
-import type { Logger } from '../../ports/logger.js'
 import { registryProfile } from '../../registry/kind.js'
 import { chooseRegistry } from '../../registry/resolve.js'
 import { tokenOutputs } from '../../report/outputs.js'
 import { parseSettings } from '../../settings/parse.js'
 import { UsageError, type ParsedArgs } from '../args.js'
-import type { CliIo } from '../io.js'
+import { cliLogger, type CliIo } from '../io.js'
 
 export const CHECK_FLAGS: Readonly<Record<string, string>> = {
   '--registry': 'registry-url',
@@ -50,13 +49,7 @@ Exit codes: 0 ok, 1 warning, 2 error.`
 
 export async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
   const token = (io.env.NPM_TOKEN || io.env.NODE_AUTH_TOKEN || '').trim()
-  const log: Logger & { env: NodeJS.ProcessEnv } = {
-    env: io.env,
-    info: (m) => args.json || io.err(`${m}\n`),
-    debug: () => {},
-    notice: (m, t) => io.err(`notice: ${t ? `${t}: ` : ''}${m}\n`),
-    warning: (m, t) => io.err(`warning: ${t ? `${t}: ` : ''}${m}\n`),
-  }
+  const log = cliLogger(io, args.json)
   if (!token) throw new UsageError('No token: set NPM_TOKEN (or NODE_AUTH_TOKEN) in the environment.')
   const settings = parseSettings((name) => (name === 'token' ? token : name === 'mode' ? 'check' : (args.inputs[name] ?? '')))
   const { registry, source, isPublicRegistry } = await chooseRegistry(log, settings)

@@ -12,7 +12,6 @@ import { npmAudience, oidcEnvironment } from '../../oidc/exchange.js'
 import { trustCommandsFinding } from '../../oidc/flow.js'
 import { preflight, type PreflightReport } from '../../oidc/preflight.js'
 import { PROVIDERS, detectProvider, missingIdTokenAdvice, provenanceFor } from '../../oidc/providers.js'
-import type { Logger } from '../../ports/logger.js'
 import { packagesToCheck } from '../../project/local-packages.js'
 import { MIN_NPM_FOR_STAGE } from '../../publishing/policy.js'
 import { findNpmOnPath } from '../../registry/npm-config.js'
@@ -21,7 +20,7 @@ import { parseSettings } from '../../settings/parse.js'
 import type { Finding, OidcProvider, Status } from '../../types.js'
 import { versionAtLeast } from '../../util/semver.js'
 import { UsageError, type ParsedArgs } from '../args.js'
-import type { CliIo } from '../io.js'
+import { cliLogger, type CliIo } from '../io.js'
 
 export const PREFLIGHT_FLAGS: Readonly<Record<string, string>> = {
   '--packages': 'packages',
@@ -62,15 +61,9 @@ interface PreflightResult {
 
 export async function runPreflight(args: ParsedArgs, io: CliIo): Promise<number> {
   const { env } = io
-  const secrets: string[] = []
-  const redact = (text: string) => secrets.reduce((out, s) => out.split(s).join('***'), text)
-  const log: Logger & { env: NodeJS.ProcessEnv } = {
-    env,
-    info: (m) => args.json || io.err(`${redact(m)}\n`),
-    debug: () => {},
-    notice: (m, t) => io.err(`notice: ${t ? `${t}: ` : ''}${redact(m)}\n`),
-    warning: (m, t) => io.err(`warning: ${t ? `${t}: ` : ''}${redact(m)}\n`),
-  }
+  // io redacts and neutralises everything printed (cli/run-cli.ts safeIo: NPM_ID_TOKEN and the request
+  // token from the env, exchanged tokens through io.mask).
+  const log = cliLogger(io, args.json)
   const provider = detectProvider(env)
   if (!provider) {
     throw new UsageError(
@@ -82,7 +75,7 @@ export async function runPreflight(args: ParsedArgs, io: CliIo): Promise<number>
   const { registry, isPublicRegistry } = await chooseRegistry(log, settings)
   const audience = npmAudience(registry)
   const oidcEnv = oidcEnvironment(env)
-  if (oidcEnv.npmIdToken) secrets.push(oidcEnv.npmIdToken)
+  if (oidcEnv.npmIdToken) io.mask?.(oidcEnv.npmIdToken)
   const result: PreflightResult = {
     provider,
     'registry-url': registry.href,
@@ -98,7 +91,7 @@ export async function runPreflight(args: ParsedArgs, io: CliIo): Promise<number>
   const findings = result.findings
   const finish = (): number => {
     result.status = worstOf(findings)
-    print(io, args.json, result, redact)
+    print(io, args.json, result)
     return EXIT_CODE[result.status]
   }
 
@@ -122,10 +115,7 @@ export async function runPreflight(args: ParsedArgs, io: CliIo): Promise<number>
       registry,
       packages,
       env: oidcEnv,
-      onSecret: (s) => {
-        secrets.push(s)
-        io.mask?.(s)
-      },
+      onSecret: (s) => io.mask?.(s),
       keepTokens: false,
       stage,
       isPublicRegistry,
@@ -207,9 +197,9 @@ function npmVersionProblem(env: NodeJS.ProcessEnv, provider: OidcProvider, stage
   }
 }
 
-function print(io: CliIo, json: boolean, result: PreflightResult, redact: (text: string) => string): void {
+function print(io: CliIo, json: boolean, result: PreflightResult): void {
   if (json) {
-    io.out(`${redact(JSON.stringify(result, null, 2))}\n`)
+    io.out(`${JSON.stringify(result, null, 2)}\n`)
     return
   }
   const rows: Array<[string, string]> = [
@@ -226,6 +216,5 @@ function print(io: CliIo, json: boolean, result: PreflightResult, redact: (text:
     rows.map(([k, v]) => `${k.padEnd(width)} ${v}`).join('\n') +
     '\n' +
     result.findings.map((f) => `\n${f.level}: ${f.title}\n  ${f.message.replace(/\n/g, '\n  ')}\n`).join('')
-  // Claims and registry words are data: no control character of theirs reaches the terminal.
-  io.out(redact(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, '?'))
+  io.out(text)
 }
