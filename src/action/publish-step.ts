@@ -32,7 +32,7 @@ export async function runPublishStep(input: PublishStepInput): Promise<Publishin
   const assessment = await assessPublishing({
     ...input,
     registry: target.registry,
-    npmRegistry: target.isPublicRegistry || target.profile.kind === 'npm',
+    npmRegistry: target.profile.npmPolicies,
     isPublicRegistry: target.isPublicRegistry,
     settings: target.settings,
     env: runner.env,

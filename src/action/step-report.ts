@@ -56,9 +56,9 @@ export class StepReport {
     this.summary.mode = mode
   }
 
-  recordTarget({ registry, source, profile, isPublicRegistry, settings }: Target): void {
+  recordTarget({ registry, source, profile, settings }: Target): void {
     this.set('registry-url', registry.href)
-    Object.assign(this.diagnosis, { registry: registry.href, isPublicRegistry: isPublicRegistry || profile.kind === 'npm', tokenEnv: settings.tokenEnv })
+    Object.assign(this.diagnosis, { registry: registry.href, isPublicRegistry: profile.npmPolicies, tokenEnv: settings.tokenEnv })
     this.summary.registry = registry
     this.summary.registrySource = profile.kind === 'generic' ? source : `${source}; ${profile.label}`
   }

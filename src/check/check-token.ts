@@ -54,8 +54,7 @@ export interface TokenAssessment {
 export interface TokenStep {
   http: HttpClient
   registry: URL
-  /** npm's own default registry, as the npm on PATH defines it. */
-  isPublicRegistry: boolean
+  /** The kind of registry; `npmPolicies` says whether npm's token policy applies. */
   profile: RegistryProfile
   settings: Pick<Settings, 'token' | 'mode' | 'warnDays' | 'failDays' | 'expiresOn'>
   env: NodeJS.ProcessEnv
@@ -66,7 +65,7 @@ export interface TokenStep {
  * checkToken, with the registry's refusal of the token turned into an error finding (the one place that
  * does so). Anything else that fails (network, a broken registry answer) is still thrown.
  */
-export async function assessToken({ http, registry, isPublicRegistry, profile, settings, env, now }: TokenStep): Promise<TokenAssessment> {
+export async function assessToken({ http, registry, profile, settings, env, now }: TokenStep): Promise<TokenAssessment> {
   try {
     const report = await checkToken({
       profile,
@@ -77,8 +76,7 @@ export async function assessToken({ http, registry, isPublicRegistry, profile, s
       warnDays: settings.warnDays,
       failDays: settings.failDays,
       expiresOn: settings.expiresOn,
-      // registry-kind: npm says "npm's own registry" (e.g. behind a proxy URL): its token policy applies.
-      isPublicRegistry: isPublicRegistry || profile.kind === 'npm',
+      isPublicRegistry: profile.npmPolicies,
       runnerEnvironment: env.RUNNER_ENVIRONMENT,
       now,
     })

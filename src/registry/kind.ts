@@ -33,6 +33,11 @@ export interface RegistryProfile {
   whoamiRejection: 'error' | 'warning'
   /** A whoami the registry does not implement (404, 405, 501, 200 without a username) is "unverified", not a failure. */
   whoamiOptional: boolean
+  /**
+   * npm's own registry policies apply (token kinds, the end of direct token publishing, staging): npm's
+   * default registry, or a registry declared npm (`registry-kind: npm`, e.g. behind a proxy URL).
+   */
+  npmPolicies: boolean
 }
 
 const LABELS: Record<RegistryKind, string> = {
@@ -99,6 +104,7 @@ export function registryProfile(url: URL, opts: { choice?: RegistryKindChoice; i
     credential: kind === 'azure' ? 'password' : 'token',
     whoamiRejection: kind === 'github-packages' ? 'warning' : 'error',
     whoamiOptional: kind === 'github-packages' || kind === 'azure',
+    npmPolicies: kind === 'npm' || opts.isPublicRegistry === true,
   }
 }
 

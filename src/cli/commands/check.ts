@@ -55,14 +55,14 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
   const { registry, source, isPublicRegistry } = await chooseRegistry(log, settings)
   const http = new HttpClient({ deadline: Date.now() + settings.timeoutMs, logger: log, env: io.env })
   const profile = registryProfile(registry, { choice: settings.registryKind, isPublicRegistry, githubServerUrl: io.env.GITHUB_SERVER_URL })
-  const assessment = await assessToken({ http, registry, isPublicRegistry, profile, settings, env: io.env, now: new Date() })
+  const assessment = await assessToken({ http, registry, profile, settings, env: io.env, now: new Date() })
   const { report } = assessment
   const publishing = assessment.rejected
     ? undefined
     : await assessPublishing({
         http,
         registry,
-        npmRegistry: isPublicRegistry || profile.kind === 'npm',
+        npmRegistry: profile.npmPolicies,
         isPublicRegistry,
         method: 'token',
         settings,
