@@ -17,8 +17,9 @@ import {
   type ResolveOptions,
 } from '../../src/registry/npm-config.js'
 
-// npm's own ini reader and env replacement, from the npm installed on this machine: the oracle.
-const NPM_ROOT = '/usr/lib/node_modules/npm'
+// npm's own ini reader and env replacement, from the npm on PATH (wherever it is installed): the oracle.
+const NPM_ROOT = findNpmOnPath(process.env)?.root
+if (!NPM_ROOT) throw new Error('no npm on PATH: these tests compare with the installed npm')
 const requireFromNpm = createRequire(join(NPM_ROOT, 'package.json'))
 const ini = requireFromNpm('ini') as { decode(text: string): Record<string, unknown> }
 const envReplace = requireFromNpm(join(NPM_ROOT, 'node_modules/@npmcli/config/lib/env-replace.js')) as (

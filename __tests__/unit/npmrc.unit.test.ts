@@ -6,12 +6,14 @@ import { join } from 'node:path'
 import { NpmrcError } from '../../src/errors.js'
 import { BLOCK_END, BLOCK_START, blockEnd, blockStart, displacedPrefix, restoreMarkedBlock } from '../../src/config-files/marked-block.js'
 import { mergeNpmrc, npmrcBlockKey, renderNpmrcLines, restoreNpmrc, type NpmrcContent } from '../../src/config-files/npmrc.js'
+import { findNpmOnPath } from '../../src/registry/npm-config.js'
 import { registryKey } from '../../src/registry/url.js'
 import { readExisting, writeFileAtomic } from '../../src/config-files/safe-file.js'
 
-// npm's own rule for the credentials key, loaded from the npm installed on this machine.
-const NERF_DART = '/usr/lib/node_modules/npm/node_modules/@npmcli/config/lib/nerf-dart.js'
-const nerfDart = createRequire(import.meta.url)(NERF_DART) as (url: string) => string
+// npm's own rule for the credentials key, loaded from the npm on PATH (wherever it is installed).
+const NPM_ROOT = findNpmOnPath(process.env)?.root
+if (!NPM_ROOT) throw new Error('no npm on PATH: these tests compare with the installed npm')
+const nerfDart = createRequire(join(NPM_ROOT, 'package.json'))(join(NPM_ROOT, 'node_modules/@npmcli/config/lib/nerf-dart.js')) as (url: string) => string
 
 describe('registryKey', () => {
   it.each([
