@@ -90,7 +90,7 @@ async function benchRegistry(label, registryUrl, token) {
   return { label, a: stats(a), b: stats(b), c: stats(c), rssKb }
 }
 
-const fake = await startFakeNpmjs({ pageSize: 100 })
+const fake = await startFakeNpmjs({ pageSize: 100, tokenList: 'any' })
 const verdaccio = await startVerdaccio()
 const results = []
 let latency

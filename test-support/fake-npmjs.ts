@@ -1,12 +1,15 @@
 // A loopback HTTP server that speaks the parts of registry.npmjs.org's protocol Verdaccio does not
 // (401 + npm-notice for dead tokens, the granular/legacy token list shapes with expiry, absolute
-// pagination URLs), enough package support for the real npm CLI to publish and install, the ways
+// pagination URLs; by default, as npm's registry, a token list only `npm login` session tokens may read),
+// npm's token management (`npm token create|revoke` with a session token, OTP or the web OTP flow),
+// enough package support for the real npm CLI to publish and install, the ways
 // npmjs refuses a publish (a token without write access to the package, a package that requires 2FA,
 // a stage-only token, a restricted scoped first publish on a free plan), npm's staging area (staged
 // publishing, as npm 11.19's `npm stage publish|list|view|approve|reject|download` call it), and fault
 // injection for the network-failure paths. node:http only, no framework.
 import type http from 'node:http'
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { isIPv4, isIPv6 } from 'node:net'
 import { answerFault, FaultQueue, type Fault, type FaultMatcher } from './faults.ts'
 import { listenOnLoopback, readBody, sendJson } from './loopback.ts'
 
@@ -25,10 +28,15 @@ export interface TokenSpec {
   bypass2fa?: boolean
   /** Revoked → whoami answers 401; still listed with revoked: true. */
   revoked?: boolean
-  /** false → this token gets 403 on the token list (a publish-scoped token that may not list). Default true. */
+  /** false → this token gets 403 on the token list (a publish-scoped token that may not list; `tokenList: 'any'` only). Default true. */
   listable?: boolean
-  /** 'sha512' (default): key = hex sha512(token). 'none': key is random, so only the visible first/last characters can match. */
-  keyAlgo?: 'sha512' | 'none'
+  /**
+   * The list `key`. 'uuid': a random UUID, as npm's registry keys a granular token (the default for a
+   * granular token when `tokenList` is 'session-only'). 'sha512': hex sha512(token) (cnpmcore's key; the
+   * default for a legacy token, and for any token when `tokenList` is 'any'). 'none': 128 random hex
+   * characters, so only the visible first/last characters can match.
+   */
+  keyAlgo?: 'uuid' | 'sha512' | 'none'
   /** Granular token name (default 'token-N'). */
   name?: string
   /** Override the masked form shown in the list (default: see maskToken). */
@@ -118,6 +126,34 @@ export interface FakeNpmjsOptions {
   freePlan?: boolean
   /** The most staged versions `GET /-/stage` returns per page (it honours a smaller `perPage`). Default 100. */
   stagePageMax?: number
+  /**
+   * Who may read `GET /-/npm/v1/tokens`. 'session-only' (default; npm's registry): only a session token
+   * (addSession); a granular or legacy token gets 401 LIST_NEEDS_SESSION. 'any': any live token lists its
+   * user's tokens (registries such as cnpmcore), and a granular token's key defaults to sha512.
+   */
+  tokenList?: 'session-only' | 'any'
+  /**
+   * npm's web OTP flow for token management: a request with `npm-auth-type: web` and no `npm-otp` gets
+   * 401 with `authUrl` and `doneUrl` (see pendingWebAuth / approveWebAuth). false → that header is
+   * ignored (the plain OTP 401). Default true.
+   */
+  webAuth?: boolean
+  /** The `retry-after` (seconds) of doneUrl's 202 while the web OTP is not approved. Default 1. */
+  webAuthRetryAfterSeconds?: number
+}
+
+/** A session of addSession: what the fake knows of an `npm login`. */
+export interface SessionOptions {
+  /** Default now + 2 hours (npm's session lifetime). */
+  expiresAt?: Date
+  /** The one-time password this account's 2FA accepts in `npm-otp` (and the web flow yields). Default FAKE_OTP. */
+  otp?: string
+}
+
+/** A web OTP flow in progress: open authUrl, poll doneUrl. */
+export interface WebAuthPending {
+  authUrl: string
+  doneUrl: string
 }
 
 export type GranularTokenObject = {
@@ -168,8 +204,20 @@ export interface FakeNpmjs {
    * a PUT with a token without bypass2fa gets 401 with `www-authenticate: OTP` (npm's EOTP).
    */
   requireTwoFactor(name: string): void
-  /** The full (unpaginated) token list of a user, decoys included. */
+  /** The full (unpaginated) token list of a user, decoys included (never a session). */
   tokenList(username: string): TokenObject[]
+  /**
+   * Logs `username` in (as `npm login`): returns a new session token ('npm_' + 36 alphanumerics). It
+   * answers whoami, lists, creates and deletes its user's tokens (with the OTP); it never appears in a
+   * list, and publishing, staging and hooks (credentialOf) do not accept it.
+   */
+  addSession(username: string, opts?: SessionOptions): string
+  /** Ends a session: from now on it gets 401 + npm-notice, as an expired token. */
+  expireSession(token: string): void
+  /** Web OTP flows started and not yet approved, oldest first. */
+  pendingWebAuth(): WebAuthPending[]
+  /** Approves a pending web OTP flow by its authUrl (as the user would in the browser): its doneUrl then yields the OTP once. */
+  approveWebAuth(authUrl: string): void
   /** Publishes `name@version` straight into the store (no request): a package that exists, as staged publishing requires. */
   seedPackage(name: string, version?: string, username?: string): PublishedVersion
   /** What the staging area holds now, oldest first (copies). */
@@ -184,7 +232,7 @@ export interface FakeNpmjs {
   pendingFaults(): number
   /**
    * The registered token a request's Authorization header carries (Bearer, or Basic's password), for hooks
-   * serving more of npm's API: `missing` (no header), `invalid` (unknown, revoked or expired), else its spec.
+   * serving more of npm's API: `missing` (no header), `invalid` (unknown, revoked or expired, or a session), else its spec.
    */
   credentialOf(req: http.IncomingMessage): { kind: 'missing' } | { kind: 'invalid' } | { kind: 'ok'; spec: TokenSpec; key: string }
   /** Whether a token's package list lets it write `name` (`@scope/*` covers the scope; no list: any). */
@@ -202,6 +250,33 @@ export const FAKE_OTP = '123456'
 export const STAGE_NEEDS_PACKAGE = 'Staged publishing requires an existing package: publish its first version with npm publish.'
 export const STAGE_NOT_FOUND = 'Staged package not found'
 const DAY = 24 * 60 * 60 * 1000
+
+// Token management (wording the fake's own unless said otherwise; nothing here names a secret).
+/** `GET /-/npm/v1/tokens` with a granular or legacy token when `tokenList` is 'session-only' (401). */
+export const LIST_NEEDS_SESSION = 'This endpoint requires a session token: log in with npm login.'
+/** Creating or deleting a token with anything but a session token (403). */
+export const MANAGE_NEEDS_SESSION = 'Token management requires a session token: log in with npm login.'
+/** A session used where the fake does not take one (publish, stage) (403). */
+export const SESSION_NOT_ACCEPTED = 'A session token cannot be used here: use a granular access token.'
+export const TOKEN_NAME_REQUIRED = 'Token name is required'
+/** A write (read-write or read-write-stage-only) token asked for more than 90 days (400). */
+export const WRITE_TOKEN_MAX_90_DAYS = 'Tokens with write access can have a maximum expiration of 90 days'
+export const TOKEN_EXPIRES_POSITIVE = 'Token expiration must be a positive number of days or a date in the future'
+export const TOKEN_EXPIRES_INVALID = 'Token expiration must be a number of days or an ISO 8601 date'
+export const TOKEN_NOT_FOUND = 'Token not found'
+export const INVALID_JSON_BODY = 'Invalid JSON body'
+/** npm CLI's wording (lib/commands/token.js validateCIDRList). */
+export const invalidCidrEntry = (entry: string): string => `CIDR whitelist contains invalid CIDR entry: ${entry}`
+/** npm CLI's wording for an IPv6 entry. */
+export const cidrIsIpv6 = (entry: string): string => `CIDR whitelist can only contain IPv4 addresses, ${entry} is IPv6`
+export const invalidPermission = (field: string, value: unknown): string => `Invalid ${field}: ${JSON.stringify(value)}`
+export const invalidField = (field: string): string => `Invalid ${field}`
+/** The web OTP page (authUrl) says only this: approval happens in the test (approveWebAuth). */
+export const WEB_AUTH_PAGE = 'approve in the test'
+const PACKAGE_PERMISSIONS = ['read-only', 'read-write', 'read-write-stage-only', 'no-access'] as const
+const ORG_PERMISSIONS = ['read-only', 'read-write', 'no-access'] as const
+type PackagePermission = (typeof PACKAGE_PERMISSIONS)[number]
+type OrgPermission = (typeof ORG_PERMISSIONS)[number]
 
 export const sha512Hex = (s: string): string => createHash('sha512').update(s).digest('hex')
 
@@ -265,6 +340,46 @@ interface StoredToken {
   object: TokenObject
 }
 
+interface Session {
+  username: string
+  expiresAt: number
+  otp: string
+  dead: boolean
+}
+
+interface WebAuthFlow {
+  id: string
+  authUrl: string
+  doneUrl: string
+  otp: string
+  state: 'pending' | 'approved' | 'done'
+}
+
+/** A `POST /-/npm/v1/tokens` body validated: what the new token is. */
+interface TokenRequest {
+  name: string
+  description: string
+  packages: string[]
+  packagesAll: boolean
+  scopes: string[]
+  orgs: string[]
+  permission: PackagePermission
+  orgsPermission: OrgPermission
+  expiry: string
+  cidr: string[] | null
+  bypass2fa: boolean
+}
+
+/** An IPv4 CIDR (a.b.c.d/n, n 0..32), as npm's CLI (is-cidr v4) accepts it. */
+function cidrKind(entry: string): 'v4' | 'v6' | 'invalid' {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(entry)
+  if (!m) return 'invalid'
+  const bits = Number(m[2])
+  if (isIPv4(m[1]) && bits <= 32) return 'v4'
+  if (isIPv6(m[1]) && bits <= 128) return 'v6'
+  return 'invalid'
+}
+
 /** A staged version with what approving it publishes. */
 interface StagedRecord {
   item: StagedItem
@@ -297,6 +412,11 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   const twoFactor = new Set<string>() // package names whose publish requires 2FA (or a bypass token)
   const stagePageMax = Math.max(1, opts.stagePageMax ?? 100)
   const staging = new Map<string, StagedRecord>() // by stage id, in staging order
+  const sessionOnly = (opts.tokenList ?? 'session-only') === 'session-only'
+  const webAuthOn = opts.webAuth ?? true
+  const retryAfter = Math.max(0, opts.webAuthRetryAfterSeconds ?? 1)
+  const sessions = new Map<string, Session>() // by secret
+  const webAuths = new Map<string, WebAuthFlow>() // by id, in start order
   let tokenCounter = 0
   let origin = ''
   let url = ''
@@ -332,6 +452,15 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     }
   }
 
+  /** The list key of a token (see TokenSpec.keyAlgo for the defaults). */
+  function keyOf(spec: TokenSpec): string {
+    const granular = (spec.type ?? 'granular') === 'granular'
+    const algo = spec.keyAlgo ?? (granular && sessionOnly ? 'uuid' : 'sha512')
+    if (algo === 'uuid') return randomUUID()
+    if (algo === 'none') return randomBytes(64).toString('hex')
+    return sha512Hex(spec.token)
+  }
+
   function userList(username: string): TokenObject[] {
     let list = lists.get(username)
     if (!list) {
@@ -344,7 +473,7 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   function addToken(spec: TokenSpec): TokenObject {
     if (!spec.token || !spec.username) throw new Error('addToken: token and username are required')
     if (tokens.has(spec.token)) throw new Error('addToken: token already registered')
-    const key = spec.keyAlgo === 'none' ? randomBytes(64).toString('hex') : sha512Hex(spec.token)
+    const key = keyOf(spec)
     const object = listObject(spec, key, spec.token, spec.maskedAs)
     tokens.set(spec.token, { spec, key, object })
     const list = userList(spec.username)
@@ -352,7 +481,8 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     if (withDecoys && list.length === 0) {
       // One legacy token per user, listed first, never expiring: picking it gives "no expiry".
       const t = randomAlnum(36)
-      list.push(listObject({ token: t, username: spec.username, type: 'legacy' }, sha512Hex(t), t))
+      const legacy: TokenSpec = { token: t, username: spec.username, type: 'legacy' }
+      list.push(listObject(legacy, keyOf(legacy), t))
     }
     if (withDecoys) {
       // Decoys share the real token's visible head (resp. tail), so matching on one side alone,
@@ -363,21 +493,27 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
       const sameHead = visibleHead + randomAlnum(Math.max(8, spec.token.length - head - 4)) + other4(tail4)
       const sameTail = (spec.token.startsWith('npm_') ? 'npm_' : '') + other4(spec.token.slice(head - 4, head)) + randomAlnum(28) + tail4
       const decoyType = spec.type ?? 'granular'
-      list.push(
-        listObject(
-          { token: sameHead, username: spec.username, type: decoyType, expiry: new Date(Date.now() + 365 * DAY).toISOString(), name: 'decoy-same-head' },
-          sha512Hex(sameHead),
-          sameHead,
-        ),
-      )
+      // The decoys are keyed as the real entry is (a UUID beside a UUID, a hash beside a hash).
+      const decoyKeyAlgo = spec.keyAlgo === 'none' ? undefined : spec.keyAlgo
+      const headDecoy: TokenSpec = {
+        token: sameHead,
+        username: spec.username,
+        type: decoyType,
+        keyAlgo: decoyKeyAlgo,
+        expiry: new Date(Date.now() + 365 * DAY).toISOString(),
+        name: 'decoy-same-head',
+      }
+      const tailDecoy: TokenSpec = {
+        token: sameTail,
+        username: spec.username,
+        type: decoyType,
+        keyAlgo: decoyKeyAlgo,
+        expiry: new Date(Date.now() - 3 * DAY).toISOString(),
+        name: 'decoy-same-tail',
+      }
+      list.push(listObject(headDecoy, keyOf(headDecoy), sameHead))
       list.push(object)
-      list.push(
-        listObject(
-          { token: sameTail, username: spec.username, type: decoyType, expiry: new Date(Date.now() - 3 * DAY).toISOString(), name: 'decoy-same-tail' },
-          sha512Hex(sameTail),
-          sameTail,
-        ),
-      )
+      list.push(listObject(tailDecoy, keyOf(tailDecoy), sameTail))
     } else {
       list.push(object)
     }
@@ -395,8 +531,11 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
   const mayWrite = (spec: TokenSpec, name: string): boolean =>
     spec.packages === undefined || spec.packages.some((p) => (p.endsWith('/*') ? name.startsWith(p.slice(0, -1)) : p === name))
 
-  type AuthResult = { kind: 'missing' } | { kind: 'invalid' } | { kind: 'ok'; stored: StoredToken }
+  type AuthResult = { kind: 'missing' } | { kind: 'invalid' } | { kind: 'ok'; stored: StoredToken } | { kind: 'session'; session: Session }
 
+  const sessionLive = (session: Session): boolean => !session.dead && session.expiresAt > Date.now()
+
+  /** The credential a request carries: a registered token, or (`kind: 'session'`) a live session. */
   function authenticate(req: http.IncomingMessage): AuthResult {
     const header = req.headers.authorization
     if (!header) return { kind: 'missing' }
@@ -409,6 +548,8 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
       const decoded = Buffer.from(basic[1], 'base64').toString('utf8')
       secret = decoded.slice(decoded.indexOf(':') + 1)
     }
+    const session = secret === undefined ? undefined : sessions.get(secret)
+    if (session) return sessionLive(session) ? { kind: 'session', session } : { kind: 'invalid' }
     const stored = secret === undefined ? undefined : tokens.get(secret)
     if (!stored) return { kind: 'invalid' }
     const { spec } = stored
@@ -419,8 +560,11 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
 
   // ---- responses -----------------------------------------------------------------------------
 
+  /** The answer to a credential a route does not take: missing, dead, or a session where none is taken. */
   function sendUnauthorized(res: http.ServerResponse, auth: AuthResult): void {
-    if (auth.kind === 'missing') {
+    if (auth.kind === 'session') {
+      sendJson(res, 403, { error: SESSION_NOT_ACCEPTED })
+    } else if (auth.kind === 'missing') {
       sendJson(res, 401, { error: 'You must be logged in to do that.' }, { 'www-authenticate': 'Bearer' })
     } else {
       sendJson(res, 401, { error: NOTICE_EXPIRED }, { 'npm-notice': NOTICE_EXPIRED, 'www-authenticate': 'Bearer' })
@@ -431,11 +575,14 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
 
   function handleTokenList(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): void {
     const auth = authenticate(req)
-    if (auth.kind !== 'ok') return sendUnauthorized(res, auth)
-    if (auth.stored.spec.listable === false) {
+    let username: string
+    if (auth.kind === 'session') username = auth.session.username
+    else if (auth.kind !== 'ok') return sendUnauthorized(res, auth)
+    else if (sessionOnly) return sendJson(res, 401, { error: LIST_NEEDS_SESSION })
+    else if (auth.stored.spec.listable === false) {
       return sendJson(res, 403, { error: 'This token does not have permission to list tokens.' })
-    }
-    const all = userList(auth.stored.spec.username)
+    } else username = auth.stored.spec.username
+    const all = userList(username)
     const requested = Number(query.get('perPage'))
     const perPage = Number.isInteger(requested) && requested > 0 ? Math.min(requested, pageSize) : pageSize
     const pageParam = Number(query.get('page') ?? '0') // npm-profile starts without page: 0-based
@@ -450,6 +597,177 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
         prev: page > 0 ? pageUrl(page - 1) : null,
       },
     })
+  }
+
+  // ---- token management (npm token create / revoke) ------------------------------------------
+
+  /**
+   * The credential and second factor token management wants: a live session (else 401 for a dead or
+   * missing credential, 403 MANAGE_NEEDS_SESSION for a token), and `npm-otp` equal to its OTP (else 401
+   * `www-authenticate: OTP`, with a web flow's authUrl/doneUrl when asked for by `npm-auth-type: web`).
+   * Returns the session, or undefined when it answered.
+   */
+  function managementSession(req: http.IncomingMessage, res: http.ServerResponse): Session | undefined {
+    const auth = authenticate(req)
+    if (auth.kind === 'ok') {
+      sendJson(res, 403, { error: MANAGE_NEEDS_SESSION })
+      return undefined
+    }
+    if (auth.kind !== 'session') {
+      sendUnauthorized(res, auth)
+      return undefined
+    }
+    const otp = req.headers['npm-otp']
+    if (otp === auth.session.otp) return auth.session
+    if (otp === undefined && webAuthOn && req.headers['npm-auth-type'] === 'web') {
+      const id = randomUUID()
+      const flow: WebAuthFlow = { id, authUrl: `${url}-/fake-web-auth/${id}`, doneUrl: `${url}-/v1/done?authId=${id}`, otp: auth.session.otp, state: 'pending' }
+      webAuths.set(id, flow)
+      sendJson(res, 401, { error: OTP_REQUIRED, authUrl: flow.authUrl, doneUrl: flow.doneUrl }, { 'www-authenticate': 'OTP' })
+      return undefined
+    }
+    sendJson(res, 401, { error: OTP_REQUIRED }, { 'www-authenticate': 'OTP' })
+    return undefined
+  }
+
+  const stringList = (value: unknown): string[] | undefined =>
+    value === undefined || value === null ? [] : Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined
+
+  /** A `POST /-/npm/v1/tokens` body as npm 12's `npm token create` sends it, validated; or the 400's error. */
+  function readTokenRequest(body: Buffer): TokenRequest | { error: string } {
+    let doc: Record<string, unknown>
+    try {
+      const parsed: unknown = JSON.parse(body.toString('utf8'))
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { error: INVALID_JSON_BODY }
+      doc = parsed as Record<string, unknown>
+    } catch {
+      return { error: INVALID_JSON_BODY }
+    }
+    // `password` is accepted and ignored (npm always sends one).
+    if (typeof doc.name !== 'string' || doc.name.trim() === '') return { error: TOKEN_NAME_REQUIRED }
+    if (doc.description !== undefined && typeof doc.description !== 'string') return { error: invalidField('description') }
+    const packages = stringList(doc.packages)
+    if (!packages) return { error: invalidField('packages') }
+    const scopes = stringList(doc.scopes)
+    if (!scopes) return { error: invalidField('scopes') }
+    const orgs = stringList(doc.orgs)
+    if (!orgs) return { error: invalidField('orgs') }
+    const permissionRaw = doc.packages_and_scopes_permission ?? 'read-only'
+    const permission = PACKAGE_PERMISSIONS.find((p) => p === permissionRaw)
+    if (!permission) return { error: invalidPermission('packages_and_scopes_permission', permissionRaw) }
+    const orgsRaw = doc.orgs_permission ?? 'read-only'
+    const orgsPermission = ORG_PERMISSIONS.find((p) => p === orgsRaw)
+    if (!orgsPermission) return { error: invalidPermission('orgs_permission', orgsRaw) }
+    const cidr = stringList(doc.cidr_whitelist)
+    if (!cidr) return { error: invalidField('cidr_whitelist') }
+    for (const entry of cidr) {
+      const kind = cidrKind(entry)
+      if (kind === 'v6') return { error: cidrIsIpv6(entry) }
+      if (kind === 'invalid') return { error: invalidCidrEntry(entry) }
+    }
+    const write = permission === 'read-write' || permission === 'read-write-stage-only' || (orgs.length > 0 && orgsPermission === 'read-write')
+    const now = Date.now()
+    let expiresAt: number
+    if (doc.expires === undefined || doc.expires === null) expiresAt = now + (write ? 7 : 30) * DAY
+    else if (typeof doc.expires === 'number') {
+      if (!Number.isInteger(doc.expires)) return { error: TOKEN_EXPIRES_INVALID }
+      expiresAt = now + doc.expires * DAY
+    } else if (typeof doc.expires === 'string' && /^\d{4}-\d{2}-\d{2}/.test(doc.expires) && !Number.isNaN(Date.parse(doc.expires))) {
+      expiresAt = Date.parse(doc.expires)
+    } else return { error: TOKEN_EXPIRES_INVALID }
+    if (expiresAt <= now) return { error: TOKEN_EXPIRES_POSITIVE }
+    if (write && expiresAt - now > 90 * DAY) return { error: WRITE_TOKEN_MAX_90_DAYS }
+    if (doc.bypass_2fa !== undefined && typeof doc.bypass_2fa !== 'boolean') return { error: invalidField('bypass_2fa') }
+    return {
+      name: doc.name,
+      description: typeof doc.description === 'string' ? doc.description : '',
+      packages,
+      packagesAll: doc.packages_all === true,
+      scopes: scopes.map((s) => (s.startsWith('@') ? s : `@${s}`)),
+      orgs,
+      permission,
+      orgsPermission,
+      expiry: new Date(expiresAt).toISOString(),
+      cidr: cidr.length > 0 ? cidr : null,
+      bypass2fa: doc.bypass_2fa === true,
+    }
+  }
+
+  /** `POST /-/npm/v1/tokens` → 201: the new token's list object with the full token (the only time it is shown). */
+  function handleTokenCreate(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+    const session = managementSession(req, res)
+    if (!session) return
+    const wanted = readTokenRequest(body)
+    if ('error' in wanted) return sendJson(res, 400, { error: wanted.error })
+    const token = `npm_${randomAlnum(36)}`
+    const now = new Date().toISOString()
+    const object = addToken({
+      token,
+      username: session.username,
+      type: 'granular',
+      keyAlgo: 'uuid',
+      name: wanted.name,
+      created: now,
+      expiry: wanted.expiry,
+      readonly: wanted.permission === 'read-only' || wanted.permission === 'no-access',
+      stageOnly: wanted.permission === 'read-write-stage-only',
+      cidr: wanted.cidr ?? undefined,
+      bypass2fa: wanted.bypass2fa,
+      packages: wanted.packagesAll ? undefined : [...wanted.packages, ...wanted.scopes.map((s) => `${s}/*`)],
+      decoys: false,
+    }) as GranularTokenObject
+    const action = { 'read-only': 'read', 'read-write': 'write', 'read-write-stage-only': 'read-write-stage-only', 'no-access': undefined }[wanted.permission]
+    const orgAction = { 'read-only': 'read', 'read-write': 'write', 'no-access': undefined }[wanted.orgsPermission]
+    object.description = wanted.description
+    object.permissions = [
+      ...(action ? [{ name: 'package', action }] : []),
+      ...(wanted.orgs.length > 0 && orgAction ? [{ name: 'org', action: orgAction }] : []),
+    ]
+    object.scopes = [
+      ...(wanted.packagesAll ? ['*'] : wanted.packages).map((name) => ({ type: 'package', name })),
+      ...wanted.scopes.map((name) => ({ type: 'scope', name })),
+      ...wanted.orgs.map((name) => ({ type: 'org', name })),
+    ]
+    sendJson(res, 201, { ...object, token })
+  }
+
+  /** `DELETE /-/npm/v1/tokens/token/<key or full token>` → 204; the token is revoked and leaves the list. */
+  function handleTokenDelete(req: http.IncomingMessage, res: http.ServerResponse, id: string): void {
+    const session = managementSession(req, res)
+    if (!session) return
+    const list = userList(session.username)
+    const bySecret = tokens.get(id)
+    const index = list.findIndex((o) => o.key === id || (bySecret !== undefined && o === bySecret.object))
+    if (index < 0) return sendJson(res, 404, { error: TOKEN_NOT_FOUND })
+    const [removed] = list.splice(index, 1)
+    const stored = [...tokens.values()].find((t) => t.object === removed)
+    if (stored) {
+      stored.spec.revoked = true
+      if ('revoked' in stored.object) stored.object.revoked = true
+    }
+    res.writeHead(204)
+    res.end()
+  }
+
+  /** authUrl (a page) and doneUrl (polled: 202 + retry-after until approved, then 200 `{ token: otp }` once). */
+  function handleWebAuth(res: http.ServerResponse, rest: string, query: URLSearchParams, method: string): boolean {
+    const page = /^-\/fake-web-auth\/([^/]+)$/.exec(rest)
+    if (page && method === 'GET' && webAuths.has(page[1])) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      res.end(WEB_AUTH_PAGE)
+      return true
+    }
+    if (rest !== '-/v1/done' || method !== 'GET') return false
+    const flow = webAuths.get(query.get('authId') ?? '')
+    if (!flow || flow.state === 'done') {
+      sendJson(res, 404, { error: 'Not found' })
+    } else if (flow.state === 'pending') {
+      sendJson(res, 202, {}, { 'retry-after': String(retryAfter) })
+    } else {
+      flow.state = 'done'
+      sendJson(res, 200, { token: flow.otp })
+    }
+    return true
   }
 
   /** Reads a publish-style body (npm publish and npm stage publish send the same): one tarball per version. */
@@ -661,10 +979,23 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     if (rest === '-/ping' && method === 'GET') return sendJson(res, 200, {})
     if (rest === '-/whoami' && method === 'GET') {
       const auth = authenticate(req)
+      if (auth.kind === 'session') return sendJson(res, 200, { username: auth.session.username })
       if (auth.kind !== 'ok') return sendUnauthorized(res, auth)
       return sendJson(res, 200, { username: auth.stored.spec.username })
     }
     if (rest === '-/npm/v1/tokens' && method === 'GET') return handleTokenList(req, res, parsed.searchParams)
+    if (rest === '-/npm/v1/tokens' && method === 'POST') return handleTokenCreate(req, res, body)
+    const tokenDelete = /^-\/npm\/v1\/tokens\/token\/([^/]+)$/.exec(rest)
+    if (tokenDelete && method === 'DELETE') {
+      let id: string
+      try {
+        id = decodeURIComponent(tokenDelete[1])
+      } catch {
+        return sendJson(res, 400, { error: 'Bad escape in path' })
+      }
+      return handleTokenDelete(req, res, id)
+    }
+    if (handleWebAuth(res, rest, parsed.searchParams, method)) return
     if (rest.startsWith('-/npm/v1/security/') && method === 'POST') return sendJson(res, 200, {}) // npm install's audit
     if ((rest === '-/stage' || rest.startsWith('-/stage/')) && routeStage(req, res, rest, parsed.searchParams, method, body)) return
     if (rest.startsWith('-/')) return sendJson(res, 404, { error: 'Not found' })
@@ -711,6 +1042,24 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     revokeToken,
     requireTwoFactor: (name) => void twoFactor.add(name),
     tokenList: (username) => [...userList(username)],
+    addSession(username, sessionOpts = {}) {
+      if (!username) throw new Error('addSession: username is required')
+      const token = `npm_${randomAlnum(36)}`
+      const expiresAt = sessionOpts.expiresAt?.getTime() ?? Date.now() + 2 * 60 * 60 * 1000
+      sessions.set(token, { username, expiresAt, otp: sessionOpts.otp ?? FAKE_OTP, dead: false })
+      return token
+    },
+    expireSession(token) {
+      const session = sessions.get(token)
+      if (!session) throw new Error('expireSession: no such session')
+      session.dead = true
+    },
+    pendingWebAuth: () => [...webAuths.values()].filter((f) => f.state === 'pending').map(({ authUrl, doneUrl }) => ({ authUrl, doneUrl })),
+    approveWebAuth(authUrl) {
+      const flow = [...webAuths.values()].find((f) => f.authUrl === authUrl && f.state === 'pending')
+      if (!flow) throw new Error('approveWebAuth: no pending web authentication at that URL')
+      flow.state = 'approved'
+    },
     seedPackage(name, version = '1.0.0', username = 'seed-user') {
       if (publishedOver(name, version)) throw new Error(`seedPackage: ${name}@${version} exists already`)
       const manifest = { _id: `${name}@${version}`, name, version, description: 'seed' }
@@ -747,6 +1096,7 @@ export async function startFakeNpmjs(opts: FakeNpmjsOptions = {}): Promise<FakeN
     pendingFaults: () => faults.pending(),
     credentialOf(req) {
       const auth = authenticate(req)
+      if (auth.kind === 'session') return { kind: 'invalid' }
       return auth.kind === 'ok' ? { kind: 'ok', spec: auth.stored.spec, key: auth.stored.key } : auth
     },
     mayWrite,

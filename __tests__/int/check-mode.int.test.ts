@@ -27,7 +27,7 @@ const fakes: FakeGitHub[] = []
 
 let registry: FakeNpmjs
 beforeAll(async () => {
-  registry = await startFakeNpmjs()
+  registry = await startFakeNpmjs({ tokenList: 'any' })
 })
 afterAll(async () => {
   cleanupRunDirs()
@@ -225,7 +225,7 @@ describe('check mode with open-issue: the issue lifecycle', () => {
 
   it('two registries in one repository get two issues, each closed on its own', async () => {
     const gh = await newGitHub()
-    const other = await startFakeNpmjs()
+    const other = await startFakeNpmjs({ tokenList: 'any' })
     try {
       const a = addToken(registry, { expiry: inDays(9) })
       const b = addToken(other, { expiry: inDays(4) })

@@ -8,7 +8,7 @@ import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts
 const DAY = 86_400_000
 let registry: FakeNpmjs
 beforeAll(async () => {
-  registry = await startFakeNpmjs()
+  registry = await startFakeNpmjs({ tokenList: 'any' })
 })
 afterAll(async () => {
   await registry.stop()

@@ -105,7 +105,7 @@ describe('fake npmjs', () => {
   const soon = new Date(Date.now() + 5 * 86400_000).toISOString()
 
   beforeAll(async () => {
-    npmjs = await startFakeNpmjs({ prefix: '/artifactory/api/npm/repo' })
+    npmjs = await startFakeNpmjs({ prefix: '/artifactory/api/npm/repo', tokenList: 'any' })
     npmjs.addToken({ token: GOOD, username: 'octo', expiry: soon, cidr: ['10.0.0.0/8'] })
     npmjs.addToken({ token: EXPIRED, username: 'octo', expiry: new Date(Date.now() - 86400_000).toISOString() })
     npmjs.addToken({ token: READONLY, username: 'reader', readonly: true })

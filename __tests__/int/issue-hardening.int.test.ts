@@ -24,7 +24,7 @@ const fakes: FakeGitHub[] = []
 
 let registry: FakeNpmjs
 beforeAll(async () => {
-  registry = await startFakeNpmjs()
+  registry = await startFakeNpmjs({ tokenList: 'any' })
   servers.push(registry)
 })
 afterAll(async () => {
@@ -115,7 +115,7 @@ describe('item 4: pagination of the issue list stays on the API origin', () => {
   })
 
   it('a hung registry then a hung API: the step ends within its one timeout-seconds, not a fresh budget for the issue', async () => {
-    const reg = await startFakeNpmjs()
+    const reg = await startFakeNpmjs({ tokenList: 'any' })
     servers.push(reg)
     const token = addToken(reg, inDays(10))
     // The registry's first whoami hangs (10 s, the per-request timeout) and the retry answers; then the API never answers.

@@ -36,7 +36,7 @@ let registry: FakeNpmjs
 let tmpRoot: string
 
 beforeAll(async () => {
-  fakes = await startTrustedPublishingRegistry()
+  fakes = await startTrustedPublishingRegistry({ registry: { tokenList: 'any' } })
   ;({ idp, tp, registry } = fakes)
   tmpRoot = mkdtempSync(join(os.tmpdir(), 'oidc-int-'))
 })

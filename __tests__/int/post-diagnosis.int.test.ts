@@ -41,7 +41,7 @@ let testHook: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean)
 /** A fresh registry and ID-token server (each npm major's round starts with packages of its own). */
 async function freshFakes(): Promise<void> {
   await fakes?.stop()
-  fakes = await startTrustedPublishingRegistry({ registry: { freePlan: true }, hook: (req, res) => testHook?.(req, res) === true })
+  fakes = await startTrustedPublishingRegistry({ registry: { freePlan: true, tokenList: 'any' }, hook: (req, res) => testHook?.(req, res) === true })
   ;({ idp, tp, registry } = fakes)
 }
 

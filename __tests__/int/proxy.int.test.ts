@@ -88,7 +88,7 @@ let registry: FakeNpmjs
 let proxy: ConnectProxy
 
 beforeAll(async () => {
-  registry = await startFakeNpmjs({ pageSize: 100 })
+  registry = await startFakeNpmjs({ pageSize: 100, tokenList: 'any' })
   registry.addToken({ token: TOKEN, username: 'proxied-user', expiry: new Date(Date.now() + 40 * 86_400_000).toISOString() })
   proxy = await startConnectProxy()
 })

@@ -18,7 +18,7 @@ const OLD = `npm_RELOLD${stamp()}userfile`
 let a: FakeNpmjs
 let b: FakeNpmjs
 beforeAll(async () => {
-  a = await startFakeNpmjs({ pageSize: 100 })
+  a = await startFakeNpmjs({ pageSize: 100, tokenList: 'any' })
   b = await startFakeNpmjs({ pageSize: 100 })
   a.addToken({ token: TOKEN_A, username: 'publisher', expiry: new Date(Date.now() + 60 * 86_400_000).toISOString() })
   b.addToken({ token: TOKEN_B, username: 'reader', expiry: new Date(Date.now() + 60 * 86_400_000).toISOString() })

@@ -39,7 +39,7 @@ let npmsOwnPath: string
 let oldNpmPath: string
 
 beforeAll(async () => {
-  fakes = await startTrustedPublishingRegistry()
+  fakes = await startTrustedPublishingRegistry({ registry: { tokenList: 'any' } })
   ;({ idp, tp, registry } = fakes)
   tmpRoot = mkdtempSync(join(os.tmpdir(), 'staged-publishing-int-'))
   npmsOwnPath = `${writeStandInNpm(join(tmpRoot, 'npm-11.19'), registry.url, '11.19.1')}:${process.env.PATH}`

@@ -15,7 +15,7 @@ const newToken = () => `npm_${'T'.repeat(4)}${(++counter).toString().padStart(4,
 
 let registry: FakeNpmjs
 beforeAll(async () => {
-  registry = await startFakeNpmjs()
+  registry = await startFakeNpmjs({ tokenList: 'any' })
 })
 afterAll(async () => {
   cleanupRunDirs()

@@ -58,7 +58,7 @@ let tmpRoot: string
 let audience: string
 
 beforeAll(async () => {
-  fakes = await startTrustedPublishingRegistry()
+  fakes = await startTrustedPublishingRegistry({ registry: { tokenList: 'any' } })
   ;({ idp, tp, registry } = fakes)
   audience = npmAudience(registry.url)
   tmpRoot = mkdtempSync(join(os.tmpdir(), 'tp-providers-int-'))
