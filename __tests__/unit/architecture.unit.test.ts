@@ -39,6 +39,7 @@ const RANK: Record<string, number> = {
   ports: 0,
   http: 1,
   project: 2,
+  github: 2,
   registry: 3,
   settings: 4,
   'config-files': 4,
