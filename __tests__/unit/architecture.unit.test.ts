@@ -40,6 +40,7 @@ const RANK: Record<string, number> = {
   http: 1,
   project: 2,
   github: 2,
+  tokens: 6,
   registry: 3,
   settings: 4,
   'config-files': 4,

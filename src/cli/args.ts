@@ -19,8 +19,8 @@ export interface ParsedArgs {
   help: boolean
 }
 
-/** `flags`: each accepted value flag and the input it sets. */
-export function parseArgs(argv: readonly string[], flags: Readonly<Record<string, string>>): ParsedArgs {
+/** `flags`: each accepted value flag and the input it sets; `switches`: flags without a value (set to 'true'). */
+export function parseArgs(argv: readonly string[], flags: Readonly<Record<string, string>>, switches: Readonly<Record<string, string>> = {}): ParsedArgs {
   const [command = '', ...rest] = argv
   const inputs: Record<string, string> = {}
   const positionals: string[] = []
@@ -33,9 +33,12 @@ export function parseArgs(argv: readonly string[], flags: Readonly<Record<string
     else if (flag === '-h' || flag === '--help') help = true
     else if (flag === '--token')
       throw new UsageError('--token is not accepted: a token on the command line is visible to every process. Set NPM_TOKEN instead.')
-    else if (Object.hasOwn(flags, flag)) {
+    else if (Object.hasOwn(switches, flag)) {
+      if (inline !== undefined) throw new UsageError(`${flag} takes no value.`)
+      inputs[switches[flag]] = 'true'
+    } else if (Object.hasOwn(flags, flag)) {
       const value = inline ?? rest[++i]
-      if (value === undefined) throw new UsageError(`${flag} needs a value.`)
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${flag} needs a value.`)
       inputs[flags[flag]] = value
     } else if (!arg.startsWith('-')) positionals.push(arg)
     else throw new UsageError(`Unknown option ${JSON.stringify(arg)}.`)

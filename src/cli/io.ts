@@ -7,6 +7,17 @@ export interface CliIo {
   err: (text: string) => void
   /** Redacts a secret learned while running (an exchanged token) from everything printed after. */
   mask?: (secret: string) => void
+  /**
+   * Prints a secret on stdout unredacted: only `token create --print-token` uses it, for CIs that are not
+   * GitHub. Absent: the command refuses to print.
+   */
+  outSecret?: (text: string) => void
+  /** Both stdin and stderr are terminals: a question can be asked and answered. */
+  interactive?: boolean
+  /** stdout is a terminal and colour is allowed (NO_COLOR unset). */
+  colour?: boolean
+  /** Asks a question on the terminal (stderr) and reads one line; hidden input for passwords. */
+  prompt?: (question: string, opts?: { hidden?: boolean }) => Promise<string | undefined>
 }
 
 /** A command's progress log: on stderr (results go to stdout), quiet with --json but for notices and warnings. */

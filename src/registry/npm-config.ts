@@ -253,22 +253,54 @@ function shownRegistry(value: string): string {
  * A scope with no registry of its own is refused (RegistryConfigError) rather than sent to the default
  * registry: `@acmee` mistyped for `@acme` must not send the scope's credential anywhere.
  */
-export async function resolveNpmRegistry(opts: ResolveOptions): Promise<RegistrySource> {
-  const keys = opts.scope ? [`${opts.scope}:registry`] : ['registry']
-  const { env } = opts
+interface ConfigLayer {
+  source: string
+  repositoryFile?: string
+  read: () => Map<string, string> | undefined
+}
 
+/** npm's config layers, highest priority first: environment, project, user, global, npm's builtin npmrc. */
+function configLayers(opts: Pick<ResolveOptions, 'env' | 'cwd' | 'npm'>): ConfigLayer[] {
+  const { env } = opts
   const localPrefix = findLocalPrefix(opts.cwd)
   const userConfig = npmEnvConfig(env, 'userconfig') ?? join(env.HOME || homedir(), '.npmrc')
   const globalPrefix = npmEnvConfig(env, 'prefix') ?? env.PREFIX ?? opts.npm?.prefix
   const globalConfig = npmEnvConfig(env, 'globalconfig') ?? (globalPrefix ? join(globalPrefix, 'etc', 'npmrc') : undefined)
   const projectConfig = join(localPrefix, '.npmrc')
-  const layers: Array<{ source: string; repositoryFile?: string; read: () => Map<string, string> | undefined }> = [
+  return [
     { source: 'the npm_config_* environment', read: () => envRegistryKeys(env) },
     { source: `the project config ${projectConfig}`, repositoryFile: projectConfig, read: () => fileLayer(projectConfig, env) },
     { source: `the user config ${userConfig}`, read: () => fileLayer(userConfig, env) },
     ...(globalConfig ? [{ source: `the global config ${globalConfig}`, read: () => fileLayer(globalConfig, env) }] : []),
     ...(opts.npm ? [{ source: `npm's builtin config ${join(opts.npm.root, 'npmrc')}`, read: () => fileLayer(join(opts.npm!.root, 'npmrc'), env) }] : []),
   ]
+}
+
+/**
+ * The `_authToken` npm would send to `registry` (what `npm login` stored), found as npm-registry-fetch
+ * finds it: the key `//host[:port]/path/:_authToken` for the registry's own path, then each shorter path
+ * down to `//host/`, in every config layer (the environment and npm's files, highest priority first).
+ */
+export function findRegistryAuthToken(opts: Pick<ResolveOptions, 'env' | 'cwd' | 'npm'> & { registry: URL }): { token: string; source: string } | undefined {
+  const layers = configLayers(opts).map((layer) => ({ source: layer.source, values: layer.read() }))
+  const segments = opts.registry.pathname.split('/').filter(Boolean)
+  for (let n = segments.length; n >= 0; n--) {
+    const key = `//${opts.registry.host}/${segments
+      .slice(0, n)
+      .map((s) => `${s}/`)
+      .join('')}:_authToken`
+    for (const { source, values } of layers) {
+      const value = values?.get(key) ?? (source.includes('environment') ? npmEnvConfig(opts.env, key) : undefined)
+      if (value && !value.includes('${')) return { token: value, source: `${key.replace(/:_authToken$/, '')} in ${source}` }
+    }
+  }
+  return undefined
+}
+
+export async function resolveNpmRegistry(opts: ResolveOptions): Promise<RegistrySource> {
+  const keys = opts.scope ? [`${opts.scope}:registry`] : ['registry']
+
+  const layers = configLayers(opts)
   // As npm picks a registry: `@scope:registry` from ANY layer beats `registry` from every layer.
   const read = layers.map((layer) => ({ source: layer.source, repositoryFile: layer.repositoryFile, values: layer.read() }))
   for (const key of keys) {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import { ResponseError, TokenRejectedError } from '../errors.js'
 import { parseJsonBody, type HttpClient } from '../http/client.js'
 import type { TokenType } from '../types.js'
+import { matchesRedacted } from './token-record.js'
 
 /** What the token list says about one token. Every field is optional: registries differ. */
 export interface TokenDetails {
@@ -177,14 +178,9 @@ export function matchToken(objects: readonly unknown[], token: string): TokenDet
   return candidates.length === 1 ? describeEntry(candidates[0], 'visible-characters') : undefined
 }
 
-/** npm shows a token as `npm_NYn6...jCq0` (granular) or `abcd...wxyz` (legacy). */
+/** npm shows a token as `npm_NYn6...jCq0` (granular: first 8 and last 4) or `abcd...wxyz` (legacy). */
 function visibleMatch(shown: unknown, token: string): boolean {
-  if (typeof shown !== 'string') return false
-  const parts = shown.split(/\.{3}|…/)
-  if (parts.length !== 2) return false
-  const [head, tail] = parts
-  if (head.length + tail.length < 4 || head.length + tail.length >= token.length) return false
-  return token.startsWith(head) && token.endsWith(tail)
+  return typeof shown === 'string' && matchesRedacted(shown, token)
 }
 
 function describeEntry(entry: Record<string, unknown>, matchedBy: TokenDetails['matchedBy']): TokenDetails {
