@@ -61,6 +61,11 @@ export interface Settings {
   failDays: number
   /** From `expires-on`: used when the registry reports no expiry. */
   expiresOn: Date | undefined
+  /**
+   * When `expires-on` is the record `token create|rotate` wrote: the fingerprint of the token the expiry
+   * belongs to, and the secret (and environment) it was stored in.
+   */
+  expiryRecord?: { fingerprint?: string; secret?: string; environment?: string }
   tokenEnv: string
   exportToken: boolean
   workingDirectory: string

@@ -2,12 +2,13 @@
  * The token path's inspection: who the token belongs to, what kind it is and when it expires, graded
  * against warn-days / fail-days. whoami and the token list are in flight together.
  */
-import { gradeExpiry, kindFindings, worst, worstOf } from './grade.js'
+import { gradeExpiry, kindFindings, rotateCommand, worst, worstOf } from './grade.js'
 import type { ExpirySource, Finding, Mode, Settings, Status, TokenType } from '../types.js'
 import { TokenRejectedError, describeError } from '../errors.js'
 import type { HttpClient } from '../http/client.js'
 import { noTokenListNote, registryProfile, rejectionAdvice, whoamiRequest, type RegistryProfile } from '../registry/kind.js'
 import { findTokenInList, whoami, type TokenDetails, type TokenListResult } from '../registry/token-api.js'
+import { matchesRedacted } from '../registry/token-record.js'
 
 export interface TokenCheckInput {
   http: HttpClient
@@ -22,6 +23,10 @@ export interface TokenCheckInput {
   now: Date
   /** The kind of registry (default: from the URL). Decides whoami's form and whether a token list exists. */
   profile?: RegistryProfile
+  /** When expires-on is a `token create|rotate` record: whose expiry it is, and where the token is stored. */
+  expiryRecord?: Settings['expiryRecord']
+  /** OWNER/REPO of the workflow (GITHUB_REPOSITORY), for the rotate command. */
+  repository?: string
 }
 
 export interface TokenReport {
@@ -56,7 +61,7 @@ export interface TokenStep {
   registry: URL
   /** The kind of registry; `npmPolicies` says whether npm's token policy applies. */
   profile: RegistryProfile
-  settings: Pick<Settings, 'token' | 'mode' | 'warnDays' | 'failDays' | 'expiresOn'>
+  settings: Pick<Settings, 'token' | 'mode' | 'warnDays' | 'failDays' | 'expiresOn' | 'expiryRecord'>
   env: NodeJS.ProcessEnv
   now: Date
 }
@@ -76,6 +81,8 @@ export async function assessToken({ http, registry, profile, settings, env, now 
       warnDays: settings.warnDays,
       failDays: settings.failDays,
       expiresOn: settings.expiresOn,
+      expiryRecord: settings.expiryRecord,
+      repository: env.GITHUB_REPOSITORY,
       isPublicRegistry: profile.npmPolicies,
       runnerEnvironment: env.RUNNER_ENVIRONMENT,
       now,
@@ -123,13 +130,36 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
   const list = await listing
   const details = list.kind === 'found' ? list.details : undefined
 
+  // `token rotate` applies where npm's token API does (npm's registry); its command is the first fix.
+  const record = input.expiryRecord
+  const rotate = profile.npmPolicies
+    ? rotateCommand({
+        repository: input.repository,
+        secret: record?.secret,
+        environment: record?.environment,
+        registry,
+        defaultRegistry: input.isPublicRegistry,
+      })
+    : undefined
+  let expiresOn = input.expiresOn
+  if (expiresOn && record?.fingerprint && !matchesRedacted(record.fingerprint, token)) {
+    findings.push({
+      level: 'warning',
+      title: 'expires-on belongs to another token',
+      message:
+        `expires-on records the expiry of the token ${record.fingerprint}, but this step was given a different token: the secret was changed without recording its expiry. ` +
+        `The expiry is treated as unknown. ${rotate ? `Replace the token with \`${rotate}\`, which records the expiry with it, or update expires-on.` : 'Update expires-on to the new token.'}`,
+    })
+    expiresOn = undefined
+  }
   let expiresAt = details?.expiresAt
   let expirySource: TokenReport['expirySource'] = expiresAt ? 'registry' : ''
-  if (!expiresAt && input.expiresOn) {
-    expiresAt = input.expiresOn
+  if (!expiresAt && expiresOn) {
+    expiresAt = expiresOn
     expirySource = 'input'
   }
-  if (!expiresAt && profile.hasTokenList) findings.push(unknownExpiryNotice(list, details))
+  if (!expiresAt && rotate && list.kind === 'unavailable') findings.push(npmUnknownExpiryNotice(rotate, record?.secret ?? 'NPM_TOKEN'))
+  else if (!expiresAt && profile.hasTokenList) findings.push(unknownExpiryNotice(list, details))
   else if (!expiresAt) notes.push(noTokenListNote(profile))
   if (details?.revoked) {
     findings.push({
@@ -139,7 +169,7 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
     })
   }
 
-  const grade = gradeExpiry({ expiresAt, now: input.now, warnDays: input.warnDays, failDays: input.failDays, registry })
+  const grade = gradeExpiry({ expiresAt, now: input.now, warnDays: input.warnDays, failDays: input.failDays, registry, rotate })
   if (grade.finding) findings.push(grade.finding)
   findings.push(...kindFindings({ details, isPublicRegistry: input.isPublicRegistry, mode: input.mode, runnerEnvironment: input.runnerEnvironment }))
 
@@ -155,6 +185,22 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
     status,
     findings,
     notes,
+  }
+}
+
+/**
+ * npm's registry: a CI token cannot read its own expiry (the token list takes only login sessions), so
+ * this is the normal case, said once, with the way to make the expiry known.
+ */
+function npmUnknownExpiryNotice(rotate: string, secret: string): Finding {
+  const variable = `${secret}_EXPIRES_AT`
+  return {
+    level: 'notice',
+    title: 'npm token expiry unknown',
+    message:
+      "Expiry unknown: npm's registry does not let a CI token read its own expiry. To be warned before it expires, make the expiry known: " +
+      `run \`${rotate}\` from a machine logged in with npm login (it replaces the token, stores it in the secret and records its expiry in the variable ${variable}), ` +
+      `then pass \`expires-on: \${{ vars.${variable} }}\`. Or set expires-on to the expiry date shown when the token was created.`,
   }
 }
 

@@ -41,7 +41,30 @@ export function worstOf(findings: readonly Finding[]): Status {
 /** The CLI's exit code for a status, so a pipeline can tell "rotate soon" from "broken". */
 export const EXIT_CODE: Record<Status, number> = { ok: 0, warning: 1, error: 2 }
 
-export function rotationSteps(registry: URL): string {
+/**
+ * The one command that replaces a token on npm's registry, run from a machine logged in with `npm login`
+ * (`setup-npm-auth token rotate`): it makes the successor, stores it in the Actions secret, records its
+ * expiry and revokes the old token. `repository` is OWNER/REPO when known (GITHUB_REPOSITORY).
+ */
+export function rotateCommand(opts: { repository?: string; secret?: string; environment?: string; registry: URL; defaultRegistry: boolean }): string {
+  const repo = opts.repository && /^[\w.-]+\/[\w.-]+$/.test(opts.repository) ? opts.repository : 'OWNER/REPO'
+  const parts = ['npx setup-npm-auth token rotate', `--repo ${repo}`]
+  if (opts.secret && opts.secret !== 'NPM_TOKEN') parts.push(`--secret ${opts.secret}`)
+  if (opts.environment) parts.push(`--environment '${opts.environment.replace(/'/g, `'\\''`)}'`)
+  if (!opts.defaultRegistry) parts.push(`--registry ${opts.registry.href}`)
+  return parts.join(' ')
+}
+
+/** How to replace the token: `rotate` (the rotate command) first where it applies, else the steps by hand. */
+export function rotationSteps(registry: URL, rotate?: string): string {
+  if (rotate) {
+    return (
+      `To rotate, run \`${rotate}\` from a machine logged in with npm login: it creates the successor with the same packages and permissions, ` +
+      'stores it in the repository secret, records its expiry for expires-on, and only then revokes the old token ' +
+      '(for a token made on the website, add --token-id with its id from `npx setup-npm-auth token list`). ' +
+      'Or move to trusted publishing (OIDC): no token to rotate at all.'
+    )
+  }
   return (
     `To rotate: create a new granular access token for ${registry.host} (read and write on the packages this workflow publishes, ` +
     'an expiry that fits your rotation schedule), update the repository secret that holds it, then revoke the old token. ' +
@@ -55,6 +78,8 @@ export interface ExpiryInput {
   warnDays: number
   failDays: number
   registry: URL
+  /** The rotate command, where `setup-npm-auth token rotate` applies (npm's registry). */
+  rotate?: string
 }
 
 export interface ExpiryGrade {
@@ -67,12 +92,12 @@ export interface ExpiryGrade {
  * expired, or within fail-days (when > 0) → error; within warn-days → warning; else ok.
  * "Within N days" compares the exact time left, not rounded days.
  */
-export function gradeExpiry({ expiresAt, now, warnDays, failDays, registry }: ExpiryInput): ExpiryGrade {
+export function gradeExpiry({ expiresAt, now, warnDays, failDays, registry, rotate: command }: ExpiryInput): ExpiryGrade {
   if (!expiresAt) return { status: 'ok', daysLeft: undefined }
   const msLeft = expiresAt.getTime() - now.getTime()
   const daysLeft = daysUntil(expiresAt, now)
   const day = isoDay(expiresAt)
-  const rotate = rotationSteps(registry)
+  const rotate = rotationSteps(registry, command)
   if (msLeft <= 0) {
     const ago = Math.max(0, -daysLeft - 1)
     return {

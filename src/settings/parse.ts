@@ -6,6 +6,7 @@
  */
 import { InputError } from '../errors.js'
 import { packageNameProblem } from '../project/package-name.js'
+import { splitExpiryRecord } from '../registry/token-record.js'
 import { normaliseRegistryUrl } from '../registry/url.js'
 import type { RegistryKindChoice, Settings } from '../types.js'
 
@@ -46,7 +47,7 @@ export function parseSettings(read: InputReader): Settings {
     mode: parseChoice(get, 'mode', ['setup', 'check'] as const, 'setup'),
     warnDays,
     failDays,
-    expiresOn: parseDate(get('expires-on')),
+    ...parseExpiresOn(get('expires-on')),
     tokenEnv: parseEnvName(get('token-env') || 'NODE_AUTH_TOKEN'),
     exportToken: parseBoolean(get, 'export-token', true),
     workingDirectory: parseWorkingDirectory(get('working-directory')),
@@ -222,11 +223,26 @@ function parseDays(get: (name: string) => string, name: string, fallback: number
   return parseInteger(get, name, fallback, 0, MAX_DAYS)
 }
 
+/**
+ * `expires-on`: a date, an ISO 8601 date-time, or the record `setup-npm-auth token create|rotate` stores in
+ * the `<SECRET>_EXPIRES_AT` variable (the date-time, the token's fingerprint, the secret's name).
+ */
+export function parseExpiresOn(value: string): Pick<Settings, 'expiresOn' | 'expiryRecord'> {
+  const record = splitExpiryRecord(value)
+  if (!record || record.date === value.trim()) return { expiresOn: parseDate(value.trim()) }
+  const { date, ...rest } = record
+  return { expiresOn: parseDate(date), expiryRecord: rest }
+}
+
 /** `YYYY-MM-DD` (end of that day is not assumed: the date means 00:00 UTC) or a full ISO 8601 timestamp. */
 export function parseDate(value: string): Date | undefined {
   if (value === '') return undefined
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  const bad = () => new InputError('expires-on', `${quote(value)} is not a valid date. Expected YYYY-MM-DD, e.g. 2027-03-31 (or an ISO 8601 timestamp).`)
+  const bad = () =>
+    new InputError(
+      'expires-on',
+      `${quote(value)} is not a valid date. Expected YYYY-MM-DD, e.g. 2027-03-31, an ISO 8601 date-time, or the value of the variable that setup-npm-auth token create writes.`,
+    )
   if (day) {
     const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])]
     const date = new Date(Date.UTC(y, m - 1, d))
