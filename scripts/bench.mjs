@@ -205,6 +205,47 @@ const diagnosis = {}
   rmSync(dir, { recursive: true, force: true })
 }
 
+// Token lifecycle: `token list` of a user with 500 tokens (5 pages of 100) by the bundled CLI with an
+// `npm login` session, against `node -e 0`: the difference is loading the token commands and 5 requests.
+const tokenList = {}
+{
+  const registry = await startFakeNpmjs({ pageSize: 100 })
+  const session = registry.addSession('bench-user')
+  const count = 500
+  for (let i = 0; i < count; i++) {
+    registry.addToken({
+      token: `npm_Bench${String(i).padStart(4, '0')}${'x'.repeat(23)}`,
+      username: 'bench-user',
+      expiry: new Date(Date.now() + (i + 1) * 3_600_000).toISOString(),
+      name: `bench-${i}`,
+      decoys: false,
+    })
+  }
+  const home = path.join(work, 'token-home')
+  mkdirSync(home)
+  writeFileSync(path.join(home, '.npmrc'), `registry=${registry.url}\n//127.0.0.1:${registry.port}/:_authToken=${session}\n`)
+  const list = []
+  const floor = []
+  for (let i = 0; i < Math.max(RUNS, 3); i++) {
+    const started = performance.now()
+    const run = await runProcess(node, [path.join(repoRoot, 'dist', 'cli', 'index.js'), 'token', 'list', '--json', '--warn-days', '0'], {
+      env: { HOME: home },
+      cwd: home,
+    })
+    list.push(performance.now() - started)
+    const rows = run.code === 0 ? JSON.parse(run.stdout).tokens.length : -1
+    if (rows !== count) throw new Error(`token list listed ${rows} tokens, not ${count}:\n${run.stdout.slice(0, 500)}\n${run.stderr}`)
+    const f0 = performance.now()
+    await runProcess(node, ['-e', '0'])
+    floor.push(performance.now() - f0)
+  }
+  tokenList.count = count
+  tokenList.ms = median(list)
+  tokenList.extraMs = median(list) - median(floor)
+  tokenList.pages = registry.requests.filter((r) => r.path.includes('/-/npm/v1/tokens')).length / Math.max(RUNS, 3)
+  await registry.stop()
+}
+
 const sizes = bundleSizes()
 const npmVersion = (await runNpm(['--version'])).stdout.trim()
 const nodeVersion = (await runProcess(node, ['--version'])).stdout.trim()
@@ -238,6 +279,9 @@ lines.push(
   '',
   `Failed-publish diagnosis: \`explain\` over ${diagnosis.files} npm debug logs (${diagnosis.mb.toFixed(0)} MB, one failed publish) took ` +
     `${fmt(diagnosis.scanMs)} more than \`node -e 0\` and ${diagnosis.extraRssMb.toFixed(0)} MiB more peak RSS (median of ${Math.max(RUNS, 3)}; target ≤ 300 ms, ≤ 64 MiB).`,
+  '',
+  `Token lifecycle: \`token list --json\` of ${tokenList.count} tokens (${tokenList.pages} pages) took ${fmt(tokenList.ms)} for the whole process, ` +
+    `${fmt(tokenList.extraMs)} more than \`node -e 0\` (median of ${Math.max(RUNS, 3)}; target: well under a second).`,
   '',
   'Targets (issue "Speed"): a / b ≤ 0.15; a − c ≤ 60 ms; one round trip of latency; main bundle ≤ 1.5 MB.',
   '',
