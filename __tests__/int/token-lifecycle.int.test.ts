@@ -12,6 +12,7 @@ import { findSecretLeaks, processCanaryInput } from '../../test-support/canary.t
 import { NPM_CLIENTS, npmStepEnv, runNpmClient, writeFixturePackage } from '../../test-support/npm-cli.ts'
 import { makeOwnedTempDir, modernNode, repoRoot, runProcess, type ProcessResult } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction } from '../../test-support/run-action.ts'
+import { ISSUE_REPO, runIssueCheck } from '../../test-support/check-issue.ts'
 
 const DAY = 86_400_000
 const GH_TOKEN = 'ghp_FakeGitHubTokenForTokenLifecycle0001'
@@ -27,7 +28,7 @@ beforeAll(async () => {
   npm = await startFakeNpmjs({ pageSize: 100 })
   github = await startFakeGitHub({
     token: GH_TOKEN,
-    repos: [REPO],
+    repos: [REPO, ISSUE_REPO],
     environments: { [REPO]: ['production'] },
     tokens: { [NO_SECRETS_TOKEN]: { variables: 'write', secrets: 'none' } },
   })
@@ -342,6 +343,33 @@ describe('the action with what token create stored', () => {
     expect(stale.exitCode).toBe(0)
     expect(stale.outputs['days-left']).toBe('')
     expect(stale.annotations.some((a) => a.level === 'warning' && /secret was changed without recording its expiry/.test(a.message))).toBe(true)
+  })
+
+  it("on npm's registry without expires-on: one notice, naming the rotate command for this repository", async () => {
+    const r = await runAction({ inputs: { token: storedToken()!, 'registry-url': npm.url, 'registry-kind': 'npm' }, env: { GITHUB_REPOSITORY: REPO } })
+    expect(r.exitCode).toBe(0)
+    const aboutExpiry = r.annotations.filter((a) => /expir/i.test(`${a.title ?? ''} ${a.message}`))
+    expect(aboutExpiry).toHaveLength(1)
+    expect(aboutExpiry[0].level).toBe('notice')
+    expect(aboutExpiry[0].message).toContain(`\`npx setup-npm-auth token rotate --repo ${REPO} --registry ${npm.url}\``)
+    expect(aboutExpiry[0].message).toContain('expires-on: ${{ vars.NPM_TOKEN_EXPIRES_AT }}')
+  })
+
+  it('check mode: the summary and the issue for a token about to expire name the rotate command as the fix', async () => {
+    const soon = new Date(Date.now() + 3 * DAY).toISOString()
+    const r = await runIssueCheck({
+      gh: github,
+      token: storedToken()!,
+      registryUrl: npm.url,
+      githubToken: GH_TOKEN,
+      inputs: { 'registry-kind': 'npm', 'expires-on': soon },
+    })
+    expect(r.outputs.status).toBe('warning')
+    const command = `npx setup-npm-auth token rotate --repo ${ISSUE_REPO} --registry ${npm.url}`
+    expect(r.summary).toContain(command)
+    const [issue] = github.issues(ISSUE_REPO)
+    expect(issue.body).toContain(command)
+    expect(issue.body!.indexOf(command)).toBeLessThan(issue.body!.indexOf('Or move to trusted publishing'))
   })
 
   it.each(NPM_CLIENTS)("the real %s publishes through the action's .npmrc with the created token", async (client) => {

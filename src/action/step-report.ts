@@ -90,6 +90,7 @@ export class StepReport {
       expiresAt: report.expiresAt,
       expirySource: report.expirySource,
       daysLeft: report.daysLeft,
+      rotateCommand: report.rotateCommand,
     } satisfies Partial<SummaryData>)
   }
 

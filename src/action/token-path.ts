@@ -26,7 +26,9 @@ export interface TokenPathInput {
 
 export async function runTokenPath({ runner, report, target, http, authFindings, installNpm, now, deadline }: TokenPathInput): Promise<PathOutcome> {
   const { settings, profile, registry } = target
-  const assessment = await runner.group('Token', () => assessToken({ http, registry, profile, settings, env: runner.env, now }))
+  const assessment = await runner.group('Token', () =>
+    assessToken({ http, registry, profile, settings, env: runner.env, now, defaultRegistry: target.isPublicRegistry }),
+  )
   // Reported now, so a rejected token stays annotated even if the issue step below fails too.
   assessment.notes.forEach((note) => runner.info(note))
   if (assessment.report) report.recordToken(assessment.report)

@@ -27,6 +27,8 @@ export interface TokenCheckInput {
   expiryRecord?: Settings['expiryRecord']
   /** OWNER/REPO of the workflow (GITHUB_REPOSITORY), for the rotate command. */
   repository?: string
+  /** The registry is npm's default one (the rotate command then needs no --registry). Default: isPublicRegistry. */
+  defaultRegistry?: boolean
 }
 
 export interface TokenReport {
@@ -41,6 +43,8 @@ export interface TokenReport {
   findings: Finding[]
   /** Plain log lines (no annotation, not in the summary): e.g. why expiry is unknown where no token list exists. */
   notes: string[]
+  /** `npx setup-npm-auth token rotate …` for this repository, where it applies (npm's registry). */
+  rotateCommand?: string
 }
 
 /** A token check's result as the action and the CLI report it: a rejected token is a finding, not a throw. */
@@ -64,13 +68,15 @@ export interface TokenStep {
   settings: Pick<Settings, 'token' | 'mode' | 'warnDays' | 'failDays' | 'expiresOn' | 'expiryRecord'>
   env: NodeJS.ProcessEnv
   now: Date
+  /** The registry is npm's default one (not only declared npm). */
+  defaultRegistry?: boolean
 }
 
 /**
  * checkToken, with the registry's refusal of the token turned into an error finding (the one place that
  * does so). Anything else that fails (network, a broken registry answer) is still thrown.
  */
-export async function assessToken({ http, registry, profile, settings, env, now }: TokenStep): Promise<TokenAssessment> {
+export async function assessToken({ http, registry, profile, settings, env, now, defaultRegistry }: TokenStep): Promise<TokenAssessment> {
   try {
     const report = await checkToken({
       profile,
@@ -83,6 +89,7 @@ export async function assessToken({ http, registry, profile, settings, env, now 
       expiresOn: settings.expiresOn,
       expiryRecord: settings.expiryRecord,
       repository: env.GITHUB_REPOSITORY,
+      defaultRegistry,
       isPublicRegistry: profile.npmPolicies,
       runnerEnvironment: env.RUNNER_ENVIRONMENT,
       now,
@@ -138,7 +145,7 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
         secret: record?.secret,
         environment: record?.environment,
         registry,
-        defaultRegistry: input.isPublicRegistry,
+        defaultRegistry: input.defaultRegistry ?? input.isPublicRegistry,
       })
     : undefined
   let expiresOn = input.expiresOn
@@ -185,6 +192,7 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
     status,
     findings,
     notes,
+    ...(rotate ? { rotateCommand: rotate } : {}),
   }
 }
 

@@ -35,6 +35,8 @@ export interface SummaryData {
   staged?: StagedVersion[]
   /** A failure that ended the step early, already worded for the user. */
   failure?: string
+  /** `npx setup-npm-auth token rotate …`, the first fix where it applies (npm's registry). */
+  rotateCommand?: string
 }
 
 const STATUS_ICON: Record<Status, string> = { ok: '✅ ok', warning: '⚠️ warning', error: '❌ error' }
@@ -85,7 +87,7 @@ export function renderSummary(data: SummaryData): string {
     for (const finding of shown) lines.push(`- **${cell(finding.title)}** (${finding.level}): ${cell(finding.message)}`)
   }
   if (data.status !== 'ok' && data.authMethod === 'token' && data.registry) {
-    lines.push('', ...whatToDo(data.registry, data.publish?.command === 'npm stage publish', data.publish?.migrationCommands))
+    lines.push('', ...whatToDo(data.registry, data.publish?.command === 'npm stage publish', data.publish?.migrationCommands, data.rotateCommand))
   }
   return lines.join('\n') + '\n'
 }
@@ -97,17 +99,30 @@ function provenanceText({ provenance, provenanceReason }: { provenance: boolean;
 }
 
 /** The steps a maintainer follows when the token needs attention. */
-export function whatToDo(registry: URL, staged = false, migrationCommands: readonly string[] = []): string[] {
+export function whatToDo(registry: URL, staged = false, migrationCommands: readonly string[] = [], rotateCommand?: string): string[] {
   return [
     '### What to do',
     '',
-    `**Rotate the token** for ${registry.host}:`,
+    ...(rotateCommand
+      ? [
+          `**Rotate the token** for ${registry.host} with one command, from a machine logged in with \`npm login\`:`,
+          '',
+          '```sh',
+          rotateCommand,
+          '```',
+          '',
+          'It creates the successor with the same packages and permissions, verifies it, stores it in the repository secret, records its expiry' +
+            ' in the variable for `expires-on`, and only then revokes the old token. A token made on the website: add `--token-id <id>`' +
+            ' (from `npx setup-npm-auth token list`) once. By hand instead:',
+          '',
+        ]
+      : [`**Rotate the token** for ${registry.host}:`]),
     '1. On the registry website open Access Tokens → Generate New Token → **Granular Access Token**.',
     staged
       ? '2. Give it the stage-only permission (read-write-stage-only) on exactly the packages this repository stages, and an expiry that' +
         ' fits your rotation schedule: `npm stage publish` needs no 2FA, a maintainer approves each version with it.'
-      : '2. Give it read and write access to exactly the packages this repository publishes, an expiry that fits your rotation schedule' +
-        ' (npm caps write tokens at 90 days), and "Bypass two-factor authentication" if CI publishes with it.',
+      : '2. Give it read and write access to exactly the packages this repository publishes and an expiry that fits your rotation schedule' +
+        ' (npm caps write tokens at 90 days).',
     '3. Update the repository secret that holds it (Settings → Secrets and variables → Actions, or `gh secret set NPM_TOKEN`).',
     '4. Revoke the old token, then re-run this check: it closes its issue once the token is healthy.',
     '',

@@ -55,7 +55,7 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
   const { registry, source, isPublicRegistry } = await chooseRegistry(log, settings)
   const http = new HttpClient({ deadline: Date.now() + settings.timeoutMs, logger: log, env: io.env })
   const profile = registryProfile(registry, { choice: settings.registryKind, isPublicRegistry, githubServerUrl: io.env.GITHUB_SERVER_URL })
-  const assessment = await assessToken({ http, registry, profile, settings, env: io.env, now: new Date() })
+  const assessment = await assessToken({ http, registry, profile, settings, env: io.env, now: new Date(), defaultRegistry: isPublicRegistry })
   const { report } = assessment
   const publishing = assessment.rejected
     ? undefined
