@@ -17,6 +17,7 @@ import { ISSUE_REPO, runIssueCheck } from '../../test-support/check-issue.ts'
 const DAY = 86_400_000
 const GH_TOKEN = 'ghp_FakeGitHubTokenForTokenLifecycle0001'
 const NO_SECRETS_TOKEN = 'github_pat_CannotWriteSecrets000000000001'
+const NO_VARIABLES_TOKEN = 'github_pat_CannotWriteVariables0000000001'
 const REPO = 'octo/lib'
 const NAME = `setup-npm-auth:${REPO}:NPM_TOKEN`
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
     token: GH_TOKEN,
     repos: [REPO, ISSUE_REPO],
     environments: { [REPO]: ['production'] },
-    tokens: { [NO_SECRETS_TOKEN]: { variables: 'write', secrets: 'none' } },
+    tokens: { [NO_SECRETS_TOKEN]: { variables: 'write', secrets: 'none' }, [NO_VARIABLES_TOKEN]: { variables: 'none', secrets: 'write' } },
   })
   session = npm.addSession('tl-user')
 })
@@ -51,7 +52,7 @@ function laptop(opts: { session?: string | null; pkg?: string } = {}): { home: s
   return { home, project }
 }
 
-const secrets = () => [session, GH_TOKEN, NO_SECRETS_TOKEN, ...liveTokens()].filter(Boolean)
+const secrets = () => [session, GH_TOKEN, NO_SECRETS_TOKEN, NO_VARIABLES_TOKEN, ...liveTokens()].filter(Boolean)
 const liveTokens = (): string[] => created
 
 const created: string[] = []
@@ -186,6 +187,15 @@ describe('token list', () => {
     noLeak(r)
   })
 
+  it('an expired login session: says to run npm login again', async () => {
+    const stale = npm.addSession('tl-user')
+    npm.expireSession(stale)
+    const r = await cli(['token', 'list'], laptop({ session: stale }))
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/refused the npm session .*expired .*npm login --registry/)
+    noLeak(r, [stale])
+  })
+
   it('no session at all: says to run npm login, sends nothing', async () => {
     const before = npm.requests.length
     const r = await cli(['token', 'list'], laptop({ session: null }))
@@ -298,6 +308,18 @@ describe('bad input: a clear error, nothing half-done', () => {
       ['token', 'create', '--repo', REPO, '--secret', 'NO_WRITE', '--otp', FAKE_OTP],
       /[Ss]ecrets/,
       { GH_TOKEN: NO_SECRETS_TOKEN },
+    ],
+    [
+      'a GitHub token without variables: write (refused before any token is made)',
+      ['token', 'create', '--repo', REPO, '--secret', 'NO_WRITE', '--otp', FAKE_OTP],
+      /[Vv]ariables/,
+      { GH_TOKEN: NO_VARIABLES_TOKEN },
+    ],
+    [
+      'no GitHub token at all (gh not installed)',
+      ['token', 'create', '--repo', REPO, '--otp', FAKE_OTP],
+      /No GitHub token: set GH_TOKEN/,
+      { GH_TOKEN: undefined },
     ],
     ['an environment that does not exist', ['token', 'create', '--repo', REPO, '--environment', 'staging', '--otp', FAKE_OTP], /no environment "staging"/],
     ['a bad repository slug', ['token', 'create', '--repo', 'not a repo'], /--repo/],

@@ -374,7 +374,7 @@ describe('token list', () => {
     expect(rows[0].scopes).toEqual(['@x'])
     expect(rows[0].cidr).toEqual(['192.0.2.0/24'])
     const table = renderTable(rows, false)
-    expect(table.split('\n')[0]).toMatch(/^STATUS\s+EXPIRES\s+DAYS\s+NAME\s+TOKEN\s+ID\s+PERMISSION/)
+    expect(table.split('\n')[0]).toMatch(/^STATUS\s+EXPIRES\s+DAYS\s+NAME\s+TOKEN\s+ID\s+KIND\s+PERMISSION/)
     expect(table).not.toContain('\x1b[')
     expect(renderTable(rows, true)).toContain('\x1b[33m')
   })

@@ -85,7 +85,7 @@ export function renderTable(rows: readonly TokenRow[], colour: boolean): string 
     return `\x1b[${code}m${text}\x1b[0m`
   }
   const access = (r: TokenRow) => [...r.packages, ...r.scopes, ...r.orgs.map((o) => `org:${o}`)].join(',') || '—'
-  const header = ['STATUS', 'EXPIRES', 'DAYS', 'NAME', 'TOKEN', 'ID', 'PERMISSION', 'ACCESS', 'CIDR', '2FA BYPASS', 'CREATED', 'LAST USED']
+  const header = ['STATUS', 'EXPIRES', 'DAYS', 'NAME', 'TOKEN', 'ID', 'KIND', 'PERMISSION', 'ACCESS', 'CIDR', '2FA BYPASS', 'CREATED', 'LAST USED']
   const body = rows.map((r) => [
     r.status,
     r.expires?.slice(0, 10) ?? 'never',
@@ -93,6 +93,7 @@ export function renderTable(rows: readonly TokenRow[], colour: boolean): string 
     cell(r.name) || '—',
     cell(r.token),
     r.id.slice(0, 8),
+    r.kind,
     r.permission,
     cell(access(r)),
     cell(r.cidr.join(',')) || '—',
