@@ -46,7 +46,8 @@ function runCli(script: string, args: string[], cwd: string, env: Record<string,
   return runProcess(modernNode(22), [script, ...args], { cwd, env, timeoutMs: 45_000 })
 }
 
-const PNPM = join(repoRoot, 'node_modules', 'pnpm', 'bin', 'pnpm.cjs')
+// pnpm 12 is a native binary; bin/pnpm.mjs finds the platform's @pnpm/exe.* package and runs it.
+const PNPM = join(repoRoot, 'node_modules', 'pnpm', 'bin', 'pnpm.mjs')
 const YARN = join(repoRoot, 'node_modules', '@yarnpkg', 'cli-dist', 'bin', 'yarn.js')
 
 /** The env of a later step: what the action exported (GITHUB_ENV), on the same HOME. */
