@@ -1,4 +1,5 @@
 import type { Logger } from '../ports/logger.js'
+import type { CliWords } from './words.js'
 
 /** What a CLI command gets of its process: the environment and the two output streams. */
 export interface CliIo {
@@ -18,15 +19,22 @@ export interface CliIo {
   colour?: boolean
   /** Asks a question on the terminal (stderr) and reads one line; hidden input for passwords. */
   prompt?: (question: string, opts?: { hidden?: boolean }) => Promise<string | undefined>
+  /** The running command's words for the core's messages (its flags for the action's input names). */
+  words?: CliWords
+}
+
+/** A message of the core in the command's words. */
+export function say(io: CliIo, text: string): string {
+  return io.words ? io.words.say(text) : text
 }
 
 /** A command's progress log: on stderr (results go to stdout), quiet with --json but for notices and warnings. */
 export function cliLogger(io: CliIo, json: boolean): Logger & { env: NodeJS.ProcessEnv } {
   return {
     env: io.env,
-    info: (m) => json || io.err(`${m}\n`),
+    info: (m) => json || io.err(`${say(io, m)}\n`),
     debug: () => {},
-    notice: (m, t) => io.err(`notice: ${t ? `${t}: ` : ''}${m}\n`),
-    warning: (m, t) => io.err(`warning: ${t ? `${t}: ` : ''}${m}\n`),
+    notice: (m, t) => io.err(`notice: ${t ? `${say(io, t)}: ` : ''}${say(io, m)}\n`),
+    warning: (m, t) => io.err(`warning: ${t ? `${say(io, t)}: ` : ''}${say(io, m)}\n`),
   }
 }

@@ -10,9 +10,9 @@ import { HttpClient } from '../../http/client.js'
 import { registryProfile } from '../../registry/kind.js'
 import { chooseRegistry } from '../../registry/resolve.js'
 import { tokenOutputs } from '../../report/outputs.js'
-import { parseSettings } from '../../settings/parse.js'
+import { parseSettings, parseToken } from '../../settings/parse.js'
 import { UsageError, type ParsedArgs } from '../args.js'
-import { cliLogger, type CliIo } from '../io.js'
+import { cliLogger, say, type CliIo } from '../io.js'
 
 export const CHECK_FLAGS: Readonly<Record<string, string>> = {
   '--registry': 'registry-url',
@@ -42,17 +42,21 @@ Options:
                         a warning: it ends in January 2027
   --stage-warn-days N   warn when a staged version has waited longer than N days (default 3)
   --packages a,b        the packages whose staged versions to list (default: package.json here)
-  --json                print the result as JSON (the action's outputs)
+  --json                print the result as JSON (the action's outputs); a failure as one JSON
+                        object too (setup-npm-auth --help, "Errors")
   -h, --help            this help
 
 Exit codes: 0 ok, 1 warning, 2 error.`
 
 export async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
-  const token = (io.env.NPM_TOKEN || io.env.NODE_AUTH_TOKEN || '').trim()
+  const tokenEnv = io.env.NPM_TOKEN?.trim() ? 'NPM_TOKEN' : 'NODE_AUTH_TOKEN'
   const log = cliLogger(io, args.json)
-  if (!token) throw new UsageError('No token: set NPM_TOKEN (or NODE_AUTH_TOKEN) in the environment.')
+  if (!io.env[tokenEnv]?.trim()) throw new UsageError('No token: set NPM_TOKEN (or NODE_AUTH_TOKEN) in the environment.')
+  // Checked here, so that a malformed token is reported as the variable it came from.
+  const token = parseToken(io.env[tokenEnv], tokenEnv)
   const settings = parseSettings((name) => (name === 'token' ? token : name === 'mode' ? 'check' : (args.inputs[name] ?? '')))
-  const { registry, source, isPublicRegistry } = await chooseRegistry(log, settings)
+  // The registry and where it came from are the report's first row: not also a progress line.
+  const { registry, source, isPublicRegistry } = await chooseRegistry({ ...log, info: () => {} }, settings)
   const http = new HttpClient({ deadline: Date.now() + settings.timeoutMs, logger: log, env: io.env })
   const profile = registryProfile(registry, { choice: settings.registryKind, isPublicRegistry, githubServerUrl: io.env.GITHUB_SERVER_URL })
   const assessment = await assessToken({ http, registry, profile, settings, env: io.env, now: new Date(), defaultRegistry: isPublicRegistry })
@@ -72,14 +76,14 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
         now: new Date(),
       })
   const status = worst(assessment.status, publishing?.status ?? 'ok')
-  const findings = [...assessment.findings, ...(publishing?.findings ?? [])]
+  const findings = [...assessment.findings, ...(publishing?.findings ?? [])].map((f) => ({ ...f, title: say(io, f.title), message: say(io, f.message) }))
   const fields = tokenOutputs(report)
   if (args.json) {
     const publish = { 'publish-command': publishing?.command ?? '', staged: publishing?.staged ?? null }
     io.out(`${JSON.stringify({ status, 'registry-url': registry.href, ...fields, ...publish, findings }, null, 2)}\n`)
   } else {
     const rows: Array<[string, string]> = [
-      ['registry', `${registry.href} (${source})`],
+      ['registry', `${registry.href} (${say(io, source)})`],
       ['user', report?.username ?? '—'],
       ['token kind', report?.tokenType ?? '—'],
       [
@@ -87,7 +91,7 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<number> {
         report?.expiresAt ? `${report.expiresAt.toISOString().slice(0, 10)}${report.expirySource === 'input' ? ' (from --expires-on)' : ''}` : 'unknown',
       ],
       ['days left', report?.daysLeft === undefined ? '—' : String(report.daysLeft)],
-      ['publish with', publishing ? `${publishing.command} (${publishing.reason})` : '—'],
+      ['publish with', publishing ? `${publishing.command} (${say(io, publishing.reason)})` : '—'],
       ['staged', publishing?.staged ? publishing.staged.map((v) => `${v.package}@${v.version} (${v.id})`).join(', ') || 'none' : '—'],
       ['status', status],
     ]

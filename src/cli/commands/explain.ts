@@ -28,7 +28,8 @@ Arguments:
 Options:
   --logs-dir DIR        where npm writes its logs (default: $NPM_CONFIG_LOGS_DIR, else ~/.npm/_logs)
   --last N              read the N newest logs of that directory (default 10, npm's logs-max)
-  --json                print the explanations as JSON
+  --json                print the explanations as JSON; a failure as one JSON object too
+                        (setup-npm-auth --help, "Errors")
   -h, --help            this help
 
 Exit codes: 0 no failed command found, 2 failed commands explained.`

@@ -19,8 +19,9 @@ import { chooseRegistry } from '../../registry/resolve.js'
 import { parseSettings } from '../../settings/parse.js'
 import type { Finding, OidcProvider, Status } from '../../types.js'
 import { versionAtLeast } from '../../util/semver.js'
-import { UsageError, type ParsedArgs } from '../args.js'
-import { cliLogger, type CliIo } from '../io.js'
+import type { ParsedArgs } from '../args.js'
+import { LocalSetupError } from '../failure.js'
+import { cliLogger, say, type CliIo } from '../io.js'
 
 export const PREFLIGHT_FLAGS: Readonly<Record<string, string>> = {
   '--packages': 'packages',
@@ -41,7 +42,8 @@ Options:
   --registry URL        the registry (default: the registry npm is configured to use)
   --publish MODE        direct (default) or stage: a staging job needs npm ${MIN_NPM_FOR_STAGE}+ and a publisher that allows it
   --timeout-seconds N   overall deadline for the requests (default 25)
-  --json                print the result as JSON
+  --json                print the result as JSON; a failure as one JSON object too
+                        (setup-npm-auth --help, "Errors")
   -h, --help            this help
 
 Exit codes: 0 every package would publish, 1 warnings only (e.g. no provenance), 2 otherwise.`
@@ -66,13 +68,14 @@ export async function runPreflight(args: ParsedArgs, io: CliIo): Promise<number>
   const log = cliLogger(io, args.json)
   const provider = detectProvider(env)
   if (!provider) {
-    throw new UsageError(
+    throw new LocalSetupError(
       'No CI provider npm accepts trusted publishing from was detected (GITHUB_ACTIONS=true, GITLAB_CI or CIRCLECI is set by those CIs). Run this inside the publishing job.',
     )
   }
   const settings = parseSettings((name) => (name === 'mode' ? 'setup' : (args.inputs[name] ?? '')))
   const stage = settings.publish === 'stage'
-  const { registry, isPublicRegistry } = await chooseRegistry(log, settings)
+  // The registry is the report's second row: not also a progress line.
+  const { registry, isPublicRegistry } = await chooseRegistry({ ...log, info: () => {} }, settings)
   const audience = npmAudience(registry)
   const oidcEnv = oidcEnvironment(env)
   if (oidcEnv.npmIdToken) io.mask?.(oidcEnv.npmIdToken)
@@ -91,6 +94,7 @@ export async function runPreflight(args: ParsedArgs, io: CliIo): Promise<number>
   const findings = result.findings
   const finish = (): number => {
     result.status = worstOf(findings)
+    result.findings = findings.map((f) => ({ ...f, title: say(io, f.title), message: say(io, f.message) }))
     print(io, args.json, result)
     return EXIT_CODE[result.status]
   }

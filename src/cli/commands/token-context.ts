@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process'
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ActionError } from '../../errors.js'
+import { RegistryConfigError } from '../../errors.js'
 import { HttpClient } from '../../http/client.js'
 import type { Logger } from '../../ports/logger.js'
 import { findNpmOnPath, findRegistryAuthToken } from '../../registry/npm-config.js'
@@ -17,6 +17,7 @@ import { whoami } from '../../registry/token-api.js'
 import { parseRegistryUrl, quote } from '../../settings/parse.js'
 import type { TokenRegistryPort } from '../../tokens/lifecycle.js'
 import { UsageError, type ParsedArgs } from '../args.js'
+import { LocalSetupError } from '../failure.js'
 import type { CliIo } from '../io.js'
 
 /** Token commands wait for people (an OTP typed, a web login approved): a longer overall deadline than `check`. */
@@ -48,7 +49,7 @@ export async function openRegistrySession(args: ParsedArgs, io: CliIo, log: Logg
   const { registry, isPublicRegistry } = await chooseRegistry(log, { registryUrl: explicit, scope: '', workingDirectory: '.' })
   const found = findRegistryAuthToken({ env: io.env, cwd: resolve('.'), npm: findNpmOnPath(io.env), registry })
   if (!found) {
-    throw new ActionError(
+    throw new RegistryConfigError(
       `No npm login session for ${registry.href} in npm's config. Run \`npm login --registry ${registry.href}\` first: ` +
         "managing tokens takes your own login session (on npm's registry a granular token cannot list, create or revoke tokens).",
     )
@@ -106,7 +107,7 @@ export async function githubToken(io: CliIo, host: string | undefined): Promise<
   }
   const fromGh = await runQuiet('gh', ['auth', 'token', ...(host && host !== 'github.com' ? ['--hostname', host] : [])], io.env)
   if (fromGh && /^[\x21-\x7e]{8,}$/.test(fromGh)) return { token: fromGh, source: '`gh auth token`' }
-  throw new ActionError(
+  throw new LocalSetupError(
     'No GitHub token: set GH_TOKEN (a fine-grained token with "Secrets: Read and write" and "Variables: Read and write" on the repository), ' +
       'or log in with the GitHub CLI (`gh auth login`). Or pass --print-token to store the token yourself.',
   )

@@ -6,7 +6,8 @@
 const COMMON_FLAGS = { '--registry': 'registry-url', '--timeout-seconds': 'timeout-seconds' } as const
 const COMMON_HELP = `  --registry URL        the registry (default: the one npm is configured to use)
   --timeout-seconds N   overall deadline (default 600: OTP prompts and web logins wait for you)
-  --json                print the result as JSON
+  --json                print the result as JSON; a failure as one JSON object too
+                        (setup-npm-auth --help, "Errors")
   -h, --help            this help`
 
 export const TOKEN_USAGE = `Usage: setup-npm-auth token <list|create|rotate|revoke> [options]
