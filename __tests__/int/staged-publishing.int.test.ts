@@ -482,7 +482,7 @@ describe('setup-npm-auth check (CLI)', () => {
 
     const bad = await cli(['check', '--registry', registry.url, '--publish', 'later'], { NPM_TOKEN: token })
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toContain(`Input 'publish': "later" is not one of 'auto', 'direct', 'stage'`)
+    expect(bad.stderr).toContain(`--publish: "later" is not one of 'auto', 'direct', 'stage'`)
   })
 
   it("on npm's own registry without --publish stage, the cutoff warning makes a healthy token exit 1", async () => {
@@ -493,7 +493,7 @@ describe('setup-npm-auth check (CLI)', () => {
     const table = await cli(['check'], env, cwd)
     expect(table.code).toBe(1)
     expect(table.stdout).toMatch(new RegExp(`^registry\\s+${registry.url.replace(/[.]/g, '\\.')} \\(`, 'm'))
-    expect(table.stdout).toMatch(/^publish with npm publish \(publish: auto\)$/m)
+    expect(table.stdout).toMatch(/^publish with npm publish \(--publish auto\)$/m)
     expect(table.stdout).toMatch(/^status\s+warning$/m)
     expect(table.stdout).toContain(`warning: ${CUTOFF_TITLE}`)
 
@@ -507,6 +507,6 @@ describe('setup-npm-auth check (CLI)', () => {
     const staged = await cli(['check', '--publish', 'stage'], env, cwd)
     expect(staged.code).toBe(0)
     expect(staged.stdout).not.toContain(CUTOFF_TITLE)
-    expect(staged.stdout).toMatch(/^publish with npm stage publish \(publish: stage\)$/m)
+    expect(staged.stdout).toMatch(/^publish with npm stage publish \(--publish stage\)$/m)
   })
 })

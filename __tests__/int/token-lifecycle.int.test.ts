@@ -161,6 +161,14 @@ describe('token create', () => {
     expect(await whoamiWith(printed)).toBe(200)
     expect(r.stdout.split(printed).length).toBe(2)
     expect(github.writes().length).toBe(writesBefore)
+    const json = await cli(['token', 'create', '--print-token', '--json', '--name', 'gitlab-ci-2', '--permission', 'read-only', '--otp', FAKE_OTP], laptop(), {
+      GH_TOKEN: undefined,
+    })
+    expect(json.code).toBe(0)
+    const parsed = JSON.parse(json.stdout) as { token: { value: string; token: string } }
+    created.push(parsed.token.value)
+    expect(await whoamiWith(parsed.token.value)).toBe(200)
+    expect(parsed.token.token).toBe(`${parsed.token.value.slice(0, 8)}...${parsed.token.value.slice(-4)}`)
   })
 })
 
@@ -391,7 +399,10 @@ describe('the action with what token create stored', () => {
     expect(r.summary).toContain(command)
     const [issue] = github.issues(ISSUE_REPO)
     expect(issue.body).toContain(command)
-    expect(issue.body!.indexOf(command)).toBeLessThan(issue.body!.indexOf('Or move to trusted publishing'))
+    // The first fix: before any other way out (trusted publishing, the steps by hand).
+    const body = issue.body!
+    expect(body.indexOf(command)).toBeGreaterThan(-1)
+    expect(body.indexOf(command)).toBeLessThan(body.search(/trusted publishing|by hand/i))
   })
 
   it.each(NPM_CLIENTS)("the real %s publishes through the action's .npmrc with the created token", async (client) => {

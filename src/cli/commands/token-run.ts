@@ -158,8 +158,16 @@ export async function runTokenCreate(args: ParsedArgs, io: CliIo): Promise<numbe
     cli: CLI,
   })
   io.mask?.(result.created.token)
-  if (printToken) io.outSecret!(`${result.created.token}\n`)
-  report(result, args, io, session.registry, session.isPublicRegistry)
+  // The one place the token is printed: its own line, or (with --json) the `value` of the JSON's token.
+  if (printToken && !args.json) io.outSecret!(`${result.created.token}\n`)
+  report(
+    result,
+    args,
+    printToken && args.json ? { ...io, out: io.outSecret! } : io,
+    session.registry,
+    session.isPublicRegistry,
+    printToken ? result.created.token : undefined,
+  )
   return EXIT_CODE.ok
 }
 
@@ -226,7 +234,7 @@ export function workflowLines(dest: Destination, registry: URL, isPublicRegistry
   return lines.join('\n')
 }
 
-function report(result: LifecycleResult, args: ParsedArgs, io: CliIo, registry: URL, isPublicRegistry: boolean): void {
+function report(result: LifecycleResult, args: ParsedArgs, io: CliIo, registry: URL, isPublicRegistry: boolean, printed?: string): void {
   const { created, stored } = result
   const permission = created.permission ?? 'read-write'
   if (args.json) {
@@ -234,7 +242,11 @@ function report(result: LifecycleResult, args: ParsedArgs, io: CliIo, registry: 
       `${JSON.stringify(
         {
           registry: registry.href,
-          token: { ...tokenJson({ ...created, redacted: result.fingerprint }), expires: result.expiresAt.toISOString() },
+          token: {
+            ...tokenJson({ ...created, redacted: result.fingerprint }),
+            expires: result.expiresAt.toISOString(),
+            ...(printed ? { value: printed } : {}),
+          },
           verifiedAs: result.username,
           stored: stored
             ? {
