@@ -31,11 +31,57 @@ export type OidcProvider = 'github' | 'gitlab' | 'circleci'
 /** The outcome of a step or a check; worst wins. The CLI's exit code and the action's `status` output. */
 export type Status = 'ok' | 'warning' | 'error'
 
-/** One thing a user should read: an annotation in the action, a line in the CLI, a bullet in the summary. */
+/**
+ * Why something needs doing: the key of the advice (registry/advice.ts gives what to do for each cause,
+ * registry kind and place), so the advice follows the cause, never the status alone.
+ */
+export type AdviceCause =
+  /** The registry refused the token (401/403, or whoami without a username). */
+  | 'token-rejected'
+  /** The registry lists the token as revoked. */
+  | 'token-revoked'
+  | 'token-expired'
+  /** Within warn-days or fail-days. */
+  | 'token-expiring'
+  /** Nothing says when the token expires. */
+  | 'expiry-unknown'
+  /** expires-on records another token's expiry (the secret changed without it). */
+  | 'expiry-record-stale'
+  /** npm's classic tokens, revoked since 2025-12-09. */
+  | 'token-classic'
+  | 'token-read-only'
+  /** A CIDR list the runner's address is outside of. */
+  | 'token-ip-limited'
+  /** A write token without bypass-2FA: direct publishing asks for an OTP. */
+  | 'token-needs-otp'
+  /** npm ends direct publishing with tokens in January 2027. */
+  | 'direct-publishing-ends'
+  /** A trusted-publishing pre-flight failed for a package (publisher missing or not matching). */
+  | 'trusted-publisher'
+  /** The registry could not be reached (DNS, connection, TLS, proxy). */
+  | 'unreachable'
+  /** No complete answer in time (the request timeout or the step's deadline). */
+  | 'timed-out'
+  /** HTTP 5xx after retries. */
+  | 'registry-down'
+  /** HTTP 429. */
+  | 'rate-limited'
+  /** The URL answered, but not as an npm registry does (404 on whoami, an HTML page). */
+  | 'not-a-registry'
+
+/** One thing a user should read: an annotation in the action, a line in the CLI, a section in the summary. */
 export interface Finding {
   level: 'error' | 'warning' | 'notice'
   title: string
+  /** Everything one line needs: what is wrong, then what to do (the log's annotation, the CLI, --json). */
   message: string
+  /**
+   * What is wrong without the advice, when `message` ends with the advice for `cause`: the job summary
+   * shows this under the finding and the advice once, under "What to do". '' : the finding is all advice.
+   */
+  problem?: string
+  /** What the advice follows (registry/advice.ts). */
+  cause?: AdviceCause
 }
 
 /** The publish input. */

@@ -106,12 +106,15 @@ describe('check mode with open-issue: the issue lifecycle', () => {
     expect(body).toContain('<!-- setup-npm-auth severity=warning -->')
     expect(body).toContain(`| Registry | ${registry.url}`)
     expect(body).toContain('| User | octo |')
-    expect(body).toContain('| Days left | 10 |')
-    expect(body).toContain('| Status | ⚠️ warning |')
+    expect(body).toMatch(/^\| Expires \| \d{4}-\d{2}-\d{2} — in 10 days \|$/m)
+    expect(body).toContain(`## ⚠️ npm token for ${host(registry)} expires in 10 days`)
     expect(body).toContain('### What to do')
-    expect(body).toMatch(/Rotate the token\*\* for 127\.0\.0\.1:\d+/)
+    // The registry-url fake is no npm registry by kind: the advice is that registry's way, not npm's website.
+    expect(body).toMatch(/Create a new token for 127\.0\.0\.1:\d+ the registry's own way/)
+    expect(body).toContain('re-run the check (it closes its issue once the token is healthy)')
+    expect(body.slice(body.indexOf('### What to do'))).not.toMatch(/npmjs\.com|granular|90 days/)
     expect(body).toContain('https://github.invalid/octo-org/octo-repo/actions/runs/4242')
-    expect(body).not.toContain('**Failed:**')
+    expect(body).not.toContain('The step failed')
     // What went over the wire: the list (with our label, open only), then one create; authenticated with the github-token.
     expect(writesSince(gh, from).map(describeReq)).toEqual([`POST ${issuesPath}`])
     const listed = since(gh, from).find((r) => r.method === 'GET')!
@@ -142,7 +145,7 @@ describe('check mode with open-issue: the issue lifecycle', () => {
     const worse = gh.issue(REPO, 1)!
     expect(worse.title).toBe(`npm token for ${host(registry)} expires in 3 days`)
     expect(worse.body).toContain('<!-- setup-npm-auth severity=failing -->')
-    expect(worse.body).toContain('| Status | ❌ error |')
+    expect(worse.body).toContain(`## ❌ npm token for ${host(registry)} expires in 3 days`)
     expect(worse.comments.map((c) => c.body)).toEqual([`Worse since the last check: npm token for ${host(registry)} expires in 3 days.`])
     expect(writesSince(gh, from).map(describeReq)).toEqual([`PATCH ${issuesPath}/1`, `POST ${issuesPath}/1/comments`])
 
@@ -317,8 +320,9 @@ describe('check mode with open-issue: GitHub refusing or failing', () => {
     expect(message).toContain('issues: write')
     expect(message).toContain('HTTP 403')
     expect(message).toContain(`127.0.0.1:${gh.port}`)
-    expect(result.summary).toContain('**Failed:**')
-    expect(result.summary).toContain('issues: write')
+    // The failure is the status line, what happened right under it, the YAML to add as code.
+    expect(result.summary).toMatch(/^## ❌ The step failed\n\nGitHub refused to open an issue/)
+    expect(result.summary).toContain('```yaml\npermissions:\n  issues: write\n```')
     // It did try (the list is readable), and was refused.
     expect(gh.writes().map((r) => [describeReq(r), r.status])).toEqual([[`POST /repos/${REPO}/issues`, 403]])
     expect(gh.issues(REPO)).toEqual([])
@@ -418,7 +422,7 @@ describe('check mode with open-issue: network trouble on the GitHub side', () =>
 })
 
 describe('check mode without open-issue', () => {
-  const rows = ['Registry', 'User', 'Token kind', 'Created', 'Expires', 'Days left', 'Status']
+  const rows = ['Registry', 'User', 'Token', 'Created', 'Expires']
 
   it('reports in the job summary only, with "What to do" only when the token needs attention, and never calls GitHub', async () => {
     const gh = await newGitHub()
@@ -435,7 +439,8 @@ describe('check mode without open-issue', () => {
       for (const row of rows) expect(result.summary).toMatch(new RegExp(`^\\| ${row} \\| .+ \\|$`, 'm'))
       expect(result.summary).toContain('| .npmrc | not written (check mode) |')
       expect(result.summary).toMatch(/^\| User \| user\d+ \|$/m)
-      expect(result.summary).toMatch(/^\| Token kind \| granular/m)
+      expect(result.summary).toMatch(/^\| Token \| granular/m)
+      expect(result.summary).toMatch(status === 'ok' ? /^## ✅ npm token for \S+ is valid for \d+ more days$/m : /^## ⚠️ npm token for \S+ expires in 6 days/m)
       expect(result.summary).toMatch(/^\| Created \| \d{4}-\d{2}-\d{2} \|$/m)
       expect(result.summary.includes('### What to do')).toBe(whatToDo)
       expect(result.env).toEqual({})

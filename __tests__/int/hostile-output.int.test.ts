@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { marked } from 'marked'
 import { assertNoSecretLeak, processCanaryInput } from '../../test-support/canary.ts'
 import { listenOnLoopback, sendJson, type Loopback } from '../../test-support/loopback.ts'
 import { modernNode, repoRoot, runProcess } from '../../test-support/process.ts'
@@ -72,7 +73,11 @@ function clean(result: RunActionResult): void {
   expect(forged(result.stdout)).toEqual([])
   expect(tokenShown(result.stdout + result.stderr + result.summary + JSON.stringify(result.outputs))).toBe(false)
   expect(result.stdout).not.toMatch(/\u001b/)
-  expect(result.summary).not.toMatch(/[\u001b<]|@octocat/)
+  expect(result.summary).not.toMatch(/\u001b|@octocat/)
+  // No HTML of the registry's: outside code (which shows its text as is) the only tags are our own folds.
+  const outsideCode = result.summary.replace(/^(`{3,})[a-z]*\n[\s\S]*?\n\1$/gm, '').replace(/`[^`\n]*`/g, '')
+  expect(outsideCode.replace(/<\/?(details|summary)>/g, '')).not.toContain('<')
+  expect(marked.parse(result.summary, { gfm: true, async: false })).not.toMatch(/<img|<script|onerror=/i)
   for (const a of result.annotations) expect(a.message).not.toMatch(/^forged|\u001b/)
   for (const value of Object.values(result.outputs)) expect(value).not.toMatch(/\u001b|\n::/)
   assertNoSecretLeak(result, [TOKEN, TOKEN.toLowerCase(), OTHER_CREDENTIAL], { tokenEnv: 'NODE_AUTH_TOKEN' })

@@ -159,10 +159,10 @@ describe('trusted publishing: pre-flight and setup', () => {
     expect(result.env).toEqual({ NPM_CONFIG_USERCONFIG: npmrcPath, NPM_CONFIG_LOGS_DIR: expect.stringMatching(/setup-npm-auth-npm-logs-/) })
     expect(result.env.NPM_CONFIG_LOGS_DIR.startsWith(result.dirs.runnerTemp)).toBe(true)
     expect(result.summary).toContain('Trusted publishing pre-flight')
-    expect(result.summary).toMatch(new RegExp(`\\| ${name} \\| ✅ exchange ok \\(HTTP 201\\) \\|`))
+    expect(result.summary).toMatch(new RegExp(`\\| ${name} \\| ✅ ok \\(HTTP 201\\) \\|`))
     expect(result.summary).toContain('workflow file: publish.yml')
     // The npm on PATH (the runner's) must be one that exchanges by itself, or this case tests nothing.
-    expect(result.summary).toMatch(/npm on PATH: (11\.([5-9]|\d\d)|1[2-9]|[2-9]\d)\./)
+    expect(result.summary).toMatch(/\| npm on PATH \| (11\.([5-9]|\d\d)|1[2-9]|[2-9]\d)\./)
 
     // A later step: the real npm CLI (>= 11.5.1) publishes 1.1.0 through that .npmrc by its own exchange.
     const before = registry.requests.length
@@ -189,7 +189,7 @@ describe('trusted publishing: pre-flight and setup', () => {
     const result = await run({ 'working-directory': pkgDir(name) })
     expect(result.exitCode).toBe(0)
     expect(result.outputs.provenance).toBe('true')
-    expect(result.summary).toContain('provenance: on (public repository)')
+    expect(result.summary).toContain('| Provenance | on (public repository) |')
     expect(JSON.parse(result.outputs['oidc-claims'])).toMatchObject({
       repository: 'octo-org/octo-repo',
       'workflow-file': 'publish.yml',
@@ -218,7 +218,8 @@ describe('trusted publishing: pre-flight and setup', () => {
     expect(message).toContain('The workflow file name must match publish.yml exactly')
     expect(message).toContain(`owner octo-org, repository octo-repo, workflow publish.yml, environment (none)`)
     expectNoNpmrc(result)
-    expect(result.summary).toContain('❌ HTTP 404')
+    expect(result.summary).toContain('❌ failed (HTTP 404)')
+    expect(result.summary).toContain('## ❌ Trusted publishing pre-flight: 1 of 1 package failed')
   })
 
   it('(b) a reusable workflow: npm checks the calling workflow, and the cause says so', async () => {
@@ -520,7 +521,7 @@ describe('trusted publishing with an npm too old to exchange (i)', () => {
     expect(exchange?.status).toBe(201)
     expect(result.env.NODE_AUTH_TOKEN).toBe(exchange.token)
     expect(result.masks).toContain(exchange.token)
-    expect(result.summary).toContain(`npm on PATH: ${version}`)
+    expect(result.summary).toContain(`| npm on PATH | ${version} |`)
     const notice = titled(result, 'notice', 'Exchanged token exported')
     expect(notice?.message).toContain(`npm ${version} on PATH cannot exchange an ID token itself`)
     expect(notice?.message).toContain(`only for ${name}`)

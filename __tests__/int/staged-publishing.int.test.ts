@@ -166,7 +166,7 @@ describe('staged publishing through the action', () => {
       const setup = await run({ ...onFake(), token: bot, publish: 'stage', 'working-directory': dir })
       expect(setup.exitCode).toBe(0)
       expect(setup.outputs).toMatchObject({ status: 'ok', 'publish-command': 'npm stage publish', staged: '[]' })
-      expect(setup.summary).toContain('| Publish with | npm stage publish (publish: stage) |')
+      expect(setup.summary).toContain('| Publish with | `npm stage publish` (publish: stage) |')
       expect(setup.summary).not.toContain(STAGED_HEADING)
       expect(setup.env).toMatchObject({ NPM_CONFIG_USERCONFIG: setup.outputs['npmrc-path'], [TOKEN_ENV]: bot })
 
@@ -193,7 +193,7 @@ describe('staged publishing through the action', () => {
       expect(check.outputs).toMatchObject({ status: 'ok', 'publish-command': 'npm stage publish' })
       expect(stagedOutput(check)).toEqual([{ package: name, version: '1.1.0', tag: 'latest', stagedAt: item.createdAt, id }])
       expect(check.summary).toContain(STAGED_HEADING)
-      expect(check.summary).toContain(`| ${name.replace('@', '@&#8203;')} | 1.1.0 | latest | ${item.createdAt.slice(0, 10)} | npm stage approve ${id} |`)
+      expect(check.summary).toContain(`| ${name.replace('@', '@&#8203;')} | 1.1.0 | latest | ${item.createdAt.slice(0, 10)} | \`npm stage approve ${id}\` |`)
       const notice = check.annotations.find((a) => a.level === 'notice' && a.title === `${name}@1.1.0 waits for approval (0 days)`)
       expect(notice?.message).toContain(`npm stage approve ${id}`)
       expect(notice?.message).toContain(`npm stage reject ${id}`)
@@ -241,13 +241,13 @@ describe('staged publishing through the action', () => {
     const staged = await run({ ...onFake(), token: stageOnly, 'working-directory': dir })
     expect(staged.exitCode).toBe(0)
     expect(staged.outputs).toMatchObject({ status: 'ok', 'publish-command': 'npm stage publish', staged: '[]' })
-    expect(staged.summary).toContain('| Publish with | npm stage publish (publish: auto and the token is stage-only) |')
-    expect(staged.summary).toMatch(/^\| Token kind \| granular, read-write/m) // stage-only is not read-only
+    expect(staged.summary).toContain('| Publish with | `npm stage publish` (publish: auto and the token is stage-only) |')
+    expect(staged.summary).toMatch(/^\| Token \| granular, stage-only/m) // stage-only is not read-only
 
     const readWrite = newToken()
     const direct = await run({ ...onFake(), token: readWrite, 'working-directory': dir })
     expect(direct.outputs).toMatchObject({ status: 'ok', 'publish-command': 'npm publish' })
-    expect(direct.summary).toContain('| Publish with | npm publish (publish: auto) |')
+    expect(direct.summary).toContain('| Publish with | `npm publish` (publish: auto) |')
 
     // The registry will not let this token list itself: stage-only is not known, so auto stays direct.
     const unlisted = newToken({ stageOnly: true, listable: false })
@@ -331,7 +331,7 @@ describe('check mode with open-issue and staged versions', () => {
     expect(issue.title).toBe(`npm token for 127.0.0.1:${registry.port} needs attention: ${name}@1.1.0 waits for approval (5 days)`)
     expect(issue.body).toContain(STAGED_HEADING)
     expect(issue.body).toContain(`npm stage approve ${stale.id}`)
-    expect(issue.body).toContain('| Status | ⚠️ warning |')
+    expect(issue.body).toMatch(/^## ⚠️ \S+ waits for approval \(5 days\)$/m)
 
     // A maintainer approves the stale version; the fresh one may wait.
     registry.approveStaged(stale.id)
@@ -372,7 +372,7 @@ describe('the January 2027 end of direct publishing with tokens', () => {
     expect(check.exitCode).toBe(0)
     expect(check.outputs).toMatchObject({ status: 'warning', 'publish-command': 'npm publish', staged: '[]' })
     expect(titled(check, 'warning')).toEqual([CUTOFF_TITLE])
-    expect(check.summary).toContain(`- **${CUTOFF_TITLE}** (warning)`)
+    expect(check.summary).toContain(`#### ⚠️ ${CUTOFF_TITLE}`)
   })
 
   it('warns on a registry declared npm (registry-kind: npm), naming it in the npm trust command; not for artifactory or github', async () => {

@@ -7,8 +7,18 @@ const NOW = new Date('2026-06-15T12:00:00.000Z')
 const REGISTRY = new URL('https://registry.example.com/')
 const at = (ms: number) => new Date(NOW.getTime() + ms)
 
+const ROTATE = 'npx setup-npm-auth token rotate --repo o/r'
+
+/** Graded as the action grades a token on npm's registry (the advice in the action's words). */
 function grade(expiresAt: Date | undefined, warnDays = 14, failDays = 0) {
-  return gradeExpiry({ expiresAt, now: NOW, warnDays, failDays, registry: REGISTRY })
+  return gradeExpiry({
+    expiresAt,
+    now: NOW,
+    warnDays,
+    failDays,
+    registry: REGISTRY,
+    advice: { kind: 'npm', place: 'action', registry: REGISTRY, rotateCommand: ROTATE },
+  })
 }
 
 describe('daysUntil', () => {
@@ -38,7 +48,10 @@ describe('gradeExpiry', () => {
     expect(result.finding?.level).toBe('error')
     expect(result.finding?.title).toBe('npm token expired (2026-06-15)')
     expect(result.finding?.message).toContain(REGISTRY.href)
-    expect(result.finding?.message).toMatch(/To rotate/)
+    expect(result.finding).toMatchObject({ cause: 'token-expired', problem: `The token for ${REGISTRY.href} expired on 2026-06-15 11:59 UTC.` })
+    expect(result.finding?.message).toContain(
+      `Rotate the token for registry.example.com with one command, from a machine logged in with \`npm login\`: \`${ROTATE}\`.`,
+    )
   })
 
   it('is an error at the exact moment of expiry', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Agent } from 'undici'
-import { ResponseError, TokenRejectedError } from '../../src/errors.js'
+import { ResponseError, TokenRejectedError, describeError } from '../../src/errors.js'
 import { HttpClient } from '../../src/http/client.js'
 import { findTokenInList, matchToken, registryEndpoint, sha512Hex, whoami } from '../../src/registry/token-api.js'
 import { json, startServer, type TinyServer } from '../../test-support/tiny-server.ts'
@@ -239,7 +239,10 @@ describe('against a loopback registry', () => {
       const error = await whoami(http, server.url(), 'npm_secretToken').catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ResponseError)
       expect((error as ResponseError).status).toBe(404)
-      expect((error as Error).message).toMatch(/HTTP 404.*Is .* an npm registry/)
+      // The facts in the message, the short hint after them wherever one line is shown; the cause picks the summary's advice.
+      expect((error as Error).message).toMatch(/HTTP 404/)
+      expect(describeError(error)).toMatch(/HTTP 404.*Is .* an npm registry/)
+      expect((error as ResponseError).adviceCause).toBe('not-a-registry')
     })
 
     it('reports a registry that keeps failing (5xx after every retry) with the status', async () => {

@@ -30,7 +30,7 @@ export interface OidcPathInput {
 export async function runOidcPath({ runner, report, target, http, installNpm, now }: OidcPathInput): Promise<PathOutcome> {
   const { settings, registry, isPublicRegistry } = target
   const outcome = await runner.group('Trusted publishing (OIDC) pre-flight', () =>
-    runOidcFlow({ runner, http, registry, isPublicRegistry, settings, installNpm, now }),
+    runOidcFlow({ runner, http, registry, isPublicRegistry, settings, installNpm, now, profile: target.profile }),
   )
   report.add(...outcome.findings)
   if (outcome.tokenReport) report.recordToken(outcome.tokenReport)
@@ -41,11 +41,12 @@ export async function runOidcPath({ runner, report, target, http, installNpm, no
   report.set('provenance', outcome.provenance)
   report.set('oidc-claims', claimsRecord(outcome.preflight.claims))
   report.summary.oidc = {
-    packages: results.map((r) => ({ name: r.name, result: r.ok ? `✅ exchange ok (HTTP ${r.status})` : `❌ HTTP ${r.status}` })),
+    packages: results.map((r) => ({ name: r.name, ok: r.ok, result: r.ok ? `✅ ok (HTTP ${r.status})` : `❌ failed (HTTP ${r.status})` })),
     claims: outcome.preflight.claims,
     provenance: outcome.provenance,
     provenanceReason: outcome.provenanceReason,
     npmVersion: outcome.npmVersion,
+    trustCommands: results.flatMap((r) => (r.diagnosis?.trustCommand ? [r.diagnosis.trustCommand] : [])),
   }
   const exchanged = new Map(results.filter((r) => r.ok && r.token).map((r) => [r.name, r.token!]))
   const publishing = await runPublishStep({

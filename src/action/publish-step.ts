@@ -36,6 +36,7 @@ export async function runPublishStep(input: PublishStepInput): Promise<Publishin
     isPublicRegistry: target.isPublicRegistry,
     settings: target.settings,
     env: runner.env,
+    place: 'action',
   })
   report.set('publish-command', assessment.command)
   report.summary.publish = { command: assessment.command, reason: assessment.reason, note: assessment.note, migrationCommands: assessment.migrationCommands }

@@ -9,6 +9,7 @@ import { encodeContext, type DiagnosisContext } from '../diagnose/context.js'
 import type { IdTokenClaims } from '../oidc/claims.js'
 import { describeError, ActionError } from '../errors.js'
 import type { ActionRunner } from '../ports/runner.js'
+import { causeOfError } from '../registry/advice.js'
 import type { Target } from '../registry/target.js'
 import { emptyOutputs, OUTPUT_NAMES, outputText, tokenOutputs, usernameOutput, type OutputName, type Outputs } from '../report/outputs.js'
 import { renderSummary, type SummaryData } from '../report/summary.js'
@@ -61,6 +62,11 @@ export class StepReport {
     Object.assign(this.diagnosis, { registry: registry.href, isPublicRegistry: profile.npmPolicies, tokenEnv: settings.tokenEnv })
     this.summary.registry = registry
     this.summary.registrySource = profile.kind === 'generic' ? source : `${source}; ${profile.label}`
+    Object.assign(this.summary, {
+      registryKind: profile.kind,
+      npmPolicies: profile.npmPolicies,
+      secret: settings.expiryRecord?.secret,
+    } satisfies Partial<SummaryData>)
   }
 
   recordAuth(auth: AuthDecision): void {
@@ -131,9 +137,11 @@ export class StepReport {
 
   /** Ends the step on a thrown failure: what was found stays reported, the failure is added, no stack trace shown. */
   async fail(error: unknown): Promise<void> {
-    this.summary.failure = describeError(error)
+    const message = describeError(error)
+    // The summary shows the problem and, for a known cause, the advice once under "What to do".
+    this.summary.failure = { message, problem: error instanceof ActionError ? error.message : message, cause: causeOfError(error) }
     await this.finish('error')
-    this.runner.fail(this.summary.failure)
+    this.runner.fail(message)
     if (!(error instanceof ActionError)) this.runner.debug(error instanceof Error && error.stack ? error.stack : String(error))
   }
 }
@@ -141,7 +149,7 @@ export class StepReport {
 function describeKind(report: TokenReport): string {
   const details = report.details
   if (!details) return report.tokenType
-  const traits = [details.readonly === true ? 'read-only' : details.readonly === false ? 'read-write' : '']
+  const traits = [details.stageOnly ? 'stage-only' : details.readonly === true ? 'read-only' : details.readonly === false ? 'read-write' : '']
   if (details.cidr.length > 0) traits.push(`CIDR ${details.cidr.join(', ')}`)
   if (details.bypass2fa === true) traits.push('bypasses 2FA')
   return [report.tokenType, ...traits.filter(Boolean)].join(', ')

@@ -27,7 +27,7 @@ export interface TokenPathInput {
 export async function runTokenPath({ runner, report, target, http, authFindings, installNpm, now, deadline }: TokenPathInput): Promise<PathOutcome> {
   const { settings, profile, registry } = target
   const assessment = await runner.group('Token', () =>
-    assessToken({ http, registry, profile, settings, env: runner.env, now, defaultRegistry: target.isPublicRegistry }),
+    assessToken({ http, registry, profile, settings, env: runner.env, now, defaultRegistry: target.isPublicRegistry, place: 'action' }),
   )
   // Reported now, so a rejected token stays annotated even if the issue step below fails too.
   assessment.notes.forEach((note) => runner.info(note))

@@ -6,7 +6,8 @@ import { gradeExpiry, kindFindings, rotateCommand, worst, worstOf } from './grad
 import type { ExpirySource, Finding, Mode, Settings, Status, TokenType } from '../types.js'
 import { TokenRejectedError, describeError } from '../errors.js'
 import type { HttpClient } from '../http/client.js'
-import { noTokenListNote, registryProfile, rejectionAdvice, whoamiRequest, type RegistryProfile } from '../registry/kind.js'
+import { advise, advisedFinding, adviceText, type AdviceContext, type Place } from '../registry/advice.js'
+import { registryProfile, whoamiRequest, type RegistryProfile } from '../registry/kind.js'
 import { findTokenInList, whoami, type TokenDetails, type TokenListResult } from '../registry/token-api.js'
 import { matchesRedacted } from '../registry/token-record.js'
 
@@ -29,6 +30,12 @@ export interface TokenCheckInput {
   repository?: string
   /** The registry is npm's default one (the rotate command then needs no --registry). Default: isPublicRegistry. */
   defaultRegistry?: boolean
+  /** Whose words the advice is in: the action's (inputs, the repository secret) or the CLI's (flags, NPM_TOKEN). Default: cli. */
+  place?: Place
+  /** The job stages its versions (publish: stage): a replacement token is stage-only. */
+  staged?: boolean
+  /** The job's own mode, when `mode` is not it (the OIDC path checks a given token as in check mode): the advice's words follow it. */
+  jobMode?: Mode
 }
 
 export interface TokenReport {
@@ -65,18 +72,20 @@ export interface TokenStep {
   registry: URL
   /** The kind of registry; `npmPolicies` says whether npm's token policy applies. */
   profile: RegistryProfile
-  settings: Pick<Settings, 'token' | 'mode' | 'warnDays' | 'failDays' | 'expiresOn' | 'expiryRecord'>
+  settings: Pick<Settings, 'token' | 'mode' | 'warnDays' | 'failDays' | 'expiresOn' | 'expiryRecord'> & Partial<Pick<Settings, 'publish'>>
   env: NodeJS.ProcessEnv
   now: Date
   /** The registry is npm's default one (not only declared npm). */
   defaultRegistry?: boolean
+  /** Whose words the advice is in (default: the CLI's; the action passes 'action'). */
+  place?: Place
 }
 
 /**
  * checkToken, with the registry's refusal of the token turned into an error finding (the one place that
  * does so). Anything else that fails (network, a broken registry answer) is still thrown.
  */
-export async function assessToken({ http, registry, profile, settings, env, now, defaultRegistry }: TokenStep): Promise<TokenAssessment> {
+export async function assessToken({ http, registry, profile, settings, env, now, defaultRegistry, place }: TokenStep): Promise<TokenAssessment> {
   try {
     const report = await checkToken({
       profile,
@@ -93,13 +102,16 @@ export async function assessToken({ http, registry, profile, settings, env, now,
       isPublicRegistry: profile.npmPolicies,
       runnerEnvironment: env.RUNNER_ENVIRONMENT,
       now,
+      place,
+      staged: settings.publish === 'stage',
     })
     return { status: report.status, findings: report.findings, notes: report.notes, report, rejected: false }
   } catch (error) {
     if (!(error instanceof TokenRejectedError)) throw error
     return {
       status: 'error',
-      findings: [{ level: 'error', title: 'npm token rejected', message: error.message }],
+      // The message is the facts and the advice (the error's hint); the summary shows the advice once.
+      findings: [{ level: 'error', title: 'npm token rejected', message: describeError(error), problem: error.message, cause: 'token-rejected' }],
       notes: [],
       report: undefined,
       rejected: true,
@@ -116,27 +128,6 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
   const listing: Promise<TokenListResult> = profile.hasTokenList
     ? findTokenInList(http, registry, token).catch((error: unknown): TokenListResult => ({ kind: 'unavailable', reason: describeError(error) }))
     : Promise.resolve({ kind: 'unavailable', reason: `${profile.label} has no token list` })
-  const request = whoamiRequest(profile, registry, token)
-  let username: string
-  try {
-    username = await whoami(http, registry, token, { ...request, optional: profile.whoamiOptional, advice: rejectionAdvice(profile) })
-  } catch (error) {
-    await listing // settle it, so nothing keeps running after the failure is reported
-    if (!(error instanceof TokenRejectedError) || profile.whoamiRejection !== 'warning') throw error
-    // GitHub Packages: whether whoami accepts every credential publish accepts (GITHUB_TOKEN) is unconfirmed.
-    username = ''
-    findings.push({
-      level: 'warning',
-      title: `${profile.label} did not accept the token for whoami`,
-      message: `${error.message} The credentials are written anyway: if publishing or installing fails with E401/E403, this is why.`,
-    })
-  }
-  if (username === '' && findings.length === 0) {
-    notes.push(`${profile.label} did not say who the token belongs to (its whoami is not available): the token is not verified ahead of use.`)
-  }
-  const list = await listing
-  const details = list.kind === 'found' ? list.details : undefined
-
   // `token rotate` applies where npm's token API does (npm's registry); its command is the first fix.
   const record = input.expiryRecord
   const rotate = profile.npmPolicies
@@ -148,15 +139,60 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
         defaultRegistry: input.defaultRegistry ?? input.isPublicRegistry,
       })
     : undefined
+  const ctx: AdviceContext = {
+    kind: profile.kind,
+    npmPolicies: profile.npmPolicies,
+    place: input.place ?? 'cli',
+    registry,
+    mode: input.jobMode ?? input.mode,
+    rotateCommand: rotate,
+    secret: record?.secret,
+    staged: input.staged,
+  }
+  const request = whoamiRequest(profile, registry, token)
+  let username: string
+  try {
+    username = await whoami(http, registry, token, { ...request, optional: profile.whoamiOptional, advice: adviceText(advise('token-rejected', ctx)) })
+  } catch (error) {
+    await listing // settle it, so nothing keeps running after the failure is reported
+    if (!(error instanceof TokenRejectedError) || profile.whoamiRejection !== 'warning') throw error
+    // GitHub Packages: whether whoami accepts every credential publish accepts (GITHUB_TOKEN) is unconfirmed.
+    username = ''
+    findings.push(
+      advisedFinding(
+        {
+          level: 'warning',
+          title: `${profile.label} did not accept the token for whoami`,
+          problem: `${error.message} The credentials are written anyway: if publishing or installing fails with E401/E403, this is why.`,
+          cause: 'token-rejected',
+        },
+        ctx,
+      ),
+    )
+  }
+  if (username === '' && findings.length === 0) {
+    notes.push(`${profile.label} did not say who the token belongs to (its whoami is not available): the token is not verified ahead of use.`)
+  }
+  const list = await listing
+  const details = list.kind === 'found' ? list.details : undefined
+  if (details?.stageOnly) ctx.staged = true
+
   let expiresOn = input.expiresOn
   if (expiresOn && record?.fingerprint && !matchesRedacted(record.fingerprint, token)) {
-    findings.push({
-      level: 'warning',
-      title: 'expires-on belongs to another token',
-      message:
-        `expires-on records the expiry of the token ${record.fingerprint}, but this step was given a different token: the secret was changed without recording its expiry. ` +
-        `The expiry is treated as unknown. ${rotate ? `Replace the token with \`${rotate}\`, which records the expiry with it, or update expires-on.` : 'Update expires-on to the new token.'}`,
-    })
+    const expiresOnName = ctx.place === 'cli' ? '--expires-on' : 'expires-on'
+    findings.push(
+      advisedFinding(
+        {
+          level: 'warning',
+          title: `${expiresOnName} belongs to another token`,
+          problem:
+            `${expiresOnName} records the expiry of the token ${record.fingerprint}, but ${ctx.place === 'cli' ? 'NPM_TOKEN holds' : 'this step was given'} a different token: ` +
+            'the secret was changed without recording its expiry. The expiry is treated as unknown.',
+          cause: 'expiry-record-stale',
+        },
+        ctx,
+      ),
+    )
     expiresOn = undefined
   }
   let expiresAt = details?.expiresAt
@@ -165,20 +201,28 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
     expiresAt = expiresOn
     expirySource = 'input'
   }
-  if (!expiresAt && rotate && list.kind === 'unavailable') findings.push(npmUnknownExpiryNotice(rotate, record?.secret ?? 'NPM_TOKEN'))
-  else if (!expiresAt && profile.hasTokenList) findings.push(unknownExpiryNotice(list, details))
-  else if (!expiresAt) notes.push(noTokenListNote(profile))
+  if (!expiresAt && rotate && list.kind === 'unavailable') findings.push(unknownExpiryNotice("npm's registry does not let a CI token read its own expiry", ctx))
+  else if (!expiresAt && profile.hasTokenList) findings.push(unknownExpiryNotice(whyExpiryUnknown(list, details), ctx))
+  else if (!expiresAt) notes.push(`Expiry unknown. ${adviceText(advise('expiry-unknown', ctx))}`)
   if (details?.revoked) {
-    findings.push({
-      level: 'warning',
-      title: 'npm token is revoked',
-      message: 'The registry lists this token as revoked. It may keep working for up to an hour from cache, then every request fails. Replace it now.',
-    })
+    findings.push(
+      advisedFinding(
+        {
+          level: 'warning',
+          title: 'npm token is revoked',
+          problem: 'The registry lists this token as revoked. It may keep working for up to an hour from cache, then every request fails.',
+          cause: 'token-revoked',
+        },
+        ctx,
+      ),
+    )
   }
 
-  const grade = gradeExpiry({ expiresAt, now: input.now, warnDays: input.warnDays, failDays: input.failDays, registry, rotate })
+  const grade = gradeExpiry({ expiresAt, now: input.now, warnDays: input.warnDays, failDays: input.failDays, registry, advice: ctx })
   if (grade.finding) findings.push(grade.finding)
-  findings.push(...kindFindings({ details, isPublicRegistry: input.isPublicRegistry, mode: input.mode, runnerEnvironment: input.runnerEnvironment }))
+  findings.push(
+    ...kindFindings({ details, isPublicRegistry: input.isPublicRegistry, mode: input.mode, runnerEnvironment: input.runnerEnvironment, advice: ctx }),
+  )
 
   const status = worst(grade.status, worstOf(findings))
   return {
@@ -197,31 +241,17 @@ export async function checkToken(input: TokenCheckInput): Promise<TokenReport> {
 }
 
 /**
- * npm's registry: a CI token cannot read its own expiry (the token list takes only login sessions), so
- * this is the normal case, said once, with the way to make the expiry known.
+ * Expiry unknown: a notice, said once, with the way to make the expiry known. On npm's registry this is
+ * the normal case (its token list takes only login sessions, never a CI token).
  */
-function npmUnknownExpiryNotice(rotate: string, secret: string): Finding {
-  const variable = `${secret}_EXPIRES_AT`
-  return {
-    level: 'notice',
-    title: 'npm token expiry unknown',
-    message:
-      "Expiry unknown: npm's registry does not let a CI token read its own expiry. To be warned before it expires, make the expiry known: " +
-      `run \`${rotate}\` from a machine logged in with npm login (it replaces the token, stores it in the secret and records its expiry in the variable ${variable}), ` +
-      `then pass \`expires-on: \${{ vars.${variable} }}\`. Or set expires-on to the expiry date shown when the token was created.`,
-  }
+function unknownExpiryNotice(why: string, ctx: AdviceContext): Finding {
+  return advisedFinding({ level: 'notice', title: 'npm token expiry unknown', problem: `Expiry unknown: ${why}.`, cause: 'expiry-unknown' }, ctx)
 }
 
-function unknownExpiryNotice(list: TokenListResult, details: TokenDetails | undefined): Finding {
-  const why =
-    details !== undefined
-      ? 'the registry lists this token without an expiry date'
-      : list.kind === 'unavailable'
-        ? `the token list could not be read: ${list.reason}`
-        : `this token is not in the registry's token list (${list.kind === 'not-listed' ? list.listed : 0} listed; session tokens from npm login never are)`
-  return {
-    level: 'notice',
-    title: 'npm token expiry unknown',
-    message: `Expiry unknown: ${why}. Set the expires-on input (YYYY-MM-DD, the date shown when the token was created) to be warned before it expires.`,
-  }
+function whyExpiryUnknown(list: TokenListResult, details: TokenDetails | undefined): string {
+  return details !== undefined
+    ? 'the registry lists this token without an expiry date'
+    : list.kind === 'unavailable'
+      ? `the token list could not be read: ${list.reason}`
+      : `this token is not in the registry's token list (${list.kind === 'not-listed' ? list.listed : 0} listed; session tokens from npm login never are)`
 }

@@ -2,8 +2,9 @@
  * Pure grading: expiry maths and the token-kind findings, turned into a status and the annotations a
  * user reads. No I/O: the shell prints what this returns.
  */
+import { advisedFinding, type AdviceContext } from '../registry/advice.js'
 import type { TokenDetails } from '../registry/token-api.js'
-import type { Finding, Mode, Status } from '../types.js'
+import type { AdviceCause, Finding, Mode, Status } from '../types.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -20,6 +21,11 @@ export function daysSince(date: Date, now: Date): number {
 /** `2027-03-31` */
 export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10)
+}
+
+/** `2027-03-31 14:05 UTC`: an expiry as people read it. */
+export function utcMinute(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
 
 export function worst(...statuses: Status[]): Status {
@@ -55,31 +61,14 @@ export function rotateCommand(opts: { repository?: string; secret?: string; envi
   return parts.join(' ')
 }
 
-/** How to replace the token: `rotate` (the rotate command) first where it applies, else the steps by hand. */
-export function rotationSteps(registry: URL, rotate?: string): string {
-  if (rotate) {
-    return (
-      `To rotate, run \`${rotate}\` from a machine logged in with npm login: it creates the successor with the same packages and permissions, ` +
-      'stores it in the repository secret, records its expiry for expires-on, and only then revokes the old token ' +
-      '(for a token made on the website, add --token-id with its id from `npx setup-npm-auth token list`). ' +
-      'Or move to trusted publishing (OIDC): no token to rotate at all.'
-    )
-  }
-  return (
-    `To rotate: create a new granular access token for ${registry.host} (read and write on the packages this workflow publishes, ` +
-    'an expiry that fits your rotation schedule), update the repository secret that holds it, then revoke the old token. ' +
-    'Or move to trusted publishing (OIDC): no token to rotate at all.'
-  )
-}
-
 export interface ExpiryInput {
   expiresAt: Date | undefined
   now: Date
   warnDays: number
   failDays: number
   registry: URL
-  /** The rotate command, where `setup-npm-auth token rotate` applies (npm's registry). */
-  rotate?: string
+  /** What the findings advise, and where (default: a generic registry, in the CLI's words). */
+  advice?: AdviceContext
 }
 
 export interface ExpiryGrade {
@@ -92,32 +81,41 @@ export interface ExpiryGrade {
  * expired, or within fail-days (when > 0) → error; within warn-days → warning; else ok.
  * "Within N days" compares the exact time left, not rounded days.
  */
-export function gradeExpiry({ expiresAt, now, warnDays, failDays, registry, rotate: command }: ExpiryInput): ExpiryGrade {
+export function gradeExpiry({ expiresAt, now, warnDays, failDays, registry, advice }: ExpiryInput): ExpiryGrade {
   if (!expiresAt) return { status: 'ok', daysLeft: undefined }
+  const ctx: AdviceContext = advice ?? { kind: 'generic', place: 'cli', registry }
   const msLeft = expiresAt.getTime() - now.getTime()
   const daysLeft = daysUntil(expiresAt, now)
   const day = isoDay(expiresAt)
-  const rotate = rotationSteps(registry, command)
   if (msLeft <= 0) {
     const ago = Math.max(0, -daysLeft - 1)
     return {
       status: 'error',
       daysLeft,
-      finding: {
-        level: 'error',
-        title: `npm token expired${ago > 0 ? ` ${ago} day${ago === 1 ? '' : 's'} ago` : ''} (${day})`,
-        message: `The token for ${registry.href} expired on ${expiresAt.toISOString()}. ${rotate}`,
-      },
+      finding: advisedFinding(
+        {
+          level: 'error',
+          title: `npm token expired${ago > 0 ? ` ${ago} day${ago === 1 ? '' : 's'} ago` : ''} (${day})`,
+          problem: `The token for ${registry.href} expired on ${utcMinute(expiresAt)}.`,
+          cause: 'token-expired',
+        },
+        ctx,
+      ),
     }
   }
+  const setting = (name: string) => (ctx.place === 'cli' ? `--${name}` : name)
   const within = (level: 'error' | 'warning', input: string, days: number): ExpiryGrade => ({
     status: level,
     daysLeft,
-    finding: {
-      level,
-      title: `npm token expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'} (${day})`,
-      message: `The token for ${registry.href} expires on ${expiresAt.toISOString()}, within ${input} (${days}). ${rotate}`,
-    },
+    finding: advisedFinding(
+      {
+        level,
+        title: `npm token expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'} (${day})`,
+        problem: `The token for ${registry.href} expires on ${utcMinute(expiresAt)}, within ${setting(input)} (${days}).`,
+        cause: 'token-expiring',
+      },
+      ctx,
+    ),
   })
   if (failDays > 0 && msLeft <= failDays * DAY_MS) return within('error', 'fail-days', failDays)
   if (msLeft <= warnDays * DAY_MS) return within('warning', 'warn-days', warnDays)
@@ -130,41 +128,43 @@ export interface KindInput {
   isPublicRegistry: boolean
   mode: Mode
   runnerEnvironment: string | undefined
+  /** What the findings advise, and where (default: npm's registry, in the CLI's words). */
+  advice?: AdviceContext
 }
 
+const NPM_REGISTRY = new URL('https://registry.npmjs.org/')
+
 /** What the token's kind means for publishing; only npm's public registry has this policy. */
-export function kindFindings({ details, isPublicRegistry, mode, runnerEnvironment }: KindInput): Finding[] {
+export function kindFindings({ details, isPublicRegistry, mode, runnerEnvironment, advice }: KindInput): Finding[] {
   if (!details || !isPublicRegistry) return []
+  const ctx: AdviceContext = advice ?? { kind: 'npm', place: 'cli', registry: NPM_REGISTRY }
   const findings: Finding[] = []
+  const add = (title: string, cause: AdviceCause, problem: string) => findings.push(advisedFinding({ level: 'warning', title, problem, cause }, ctx))
   if (details.type === 'legacy') {
-    findings.push({
-      level: 'warning',
-      title: 'npm classic (legacy) token',
-      message:
-        'This is a classic token. npm no longer creates classic tokens and has revoked them: it can stop working at any time. Replace it with a granular access token, or move to trusted publishing (OIDC).',
-    })
+    add(
+      'npm classic (legacy) token',
+      'token-classic',
+      'This is a classic token. npm no longer creates classic tokens and has revoked them: it can stop working at any time.',
+    )
   }
   if (details.readonly === true && mode === 'setup') {
-    findings.push({
-      level: 'warning',
-      title: 'npm token is read-only',
-      message: 'This token is read-only: installs work, but `npm publish` will fail with E403. Use a token with write access to the packages you publish.',
-    })
+    add('npm token is read-only', 'token-read-only', 'This token is read-only: installs work, but `npm publish` will fail with E403.')
   }
   if (details.cidr.length > 0 && runnerEnvironment !== 'self-hosted') {
-    findings.push({
-      level: 'warning',
-      title: 'npm token is limited to IP ranges',
-      message: `This token only works from ${details.cidr.join(', ')}. GitHub-hosted runners use changing addresses outside your ranges, so requests from them are refused. Drop the CIDR restriction or use a self-hosted runner inside the range.`,
-    })
+    add(
+      'npm token is limited to IP ranges',
+      'token-ip-limited',
+      `This token only works from ${details.cidr.join(', ')}. GitHub-hosted runners use changing addresses outside your ranges, so requests from them are refused.`,
+    )
   }
-  if (details.type === 'granular' && details.readonly !== true && details.bypass2fa === false && mode === 'setup') {
-    findings.push({
-      level: 'warning',
-      title: 'npm token does not bypass 2FA',
-      message:
-        'This write token does not have "bypass two-factor authentication" set: `npm publish` will ask for a one-time password (EOTP) that a CI job cannot give. Create the token with "Bypass 2FA" enabled, or use trusted publishing (OIDC).',
-    })
+  // Staging (`npm stage publish`, or a stage-only token) needs no 2FA: only a direct publish asks for an OTP.
+  const stages = details.stageOnly === true || ctx.staged === true
+  if (details.type === 'granular' && details.readonly !== true && details.bypass2fa === false && mode === 'setup' && !stages) {
+    add(
+      'npm token does not bypass 2FA',
+      'token-needs-otp',
+      'This write token does not bypass two-factor authentication: `npm publish` will ask for a one-time password (EOTP) that a CI job cannot give.',
+    )
   }
   return findings
 }

@@ -98,17 +98,22 @@ export class HttpClient {
     for (let attempt = 1; ; attempt++) {
       let waitMs: number
       let reason: string
+      // What giving up now would mean: the registry failing (5xx), rate limiting (429), or no answer.
+      let cause: 'unreachable' | 'timed-out' | 'rate-limited' | 'registry-down'
       try {
         const response = await this.sendFollowingRedirects(url, opts, where)
         if (!RETRY_STATUSES.has(response.status)) return response
         reason = `HTTP ${response.status}`
+        cause = response.status === 429 ? 'rate-limited' : response.status >= 500 ? 'registry-down' : 'unreachable'
         if (attempt >= this.maxTries) return response
         waitMs = this.backoff(attempt)
         if (response.status === 429) {
           const retryAfter = parseRetryAfter(response.headers['retry-after'])
           if (retryAfter !== undefined && retryAfter > this.maxRetryAfterMs) {
             throw new NetworkError(
-              `${where}: ${url.host} is rate limiting (HTTP 429) and asks to wait ${Math.ceil(retryAfter / 1000)} s, more than the ${this.maxRetryAfterMs / 1000} s this step waits. Re-run the job later.`,
+              `${where}: ${url.host} is rate limiting (HTTP 429) and asks to wait ${Math.ceil(retryAfter / 1000)} s, more than the ${this.maxRetryAfterMs / 1000} s this step waits.`,
+              'rate-limited',
+              'Try again later.',
             )
           }
           if (retryAfter !== undefined) waitMs = retryAfter
@@ -116,12 +121,19 @@ export class HttpClient {
       } catch (error) {
         if (!(error instanceof RetryableNetworkFailure)) throw error
         reason = error.message
-        if (attempt >= this.maxTries) throw new NetworkError(`${where}: ${reason} (tried ${attempt} times). Check the URL and that ${url.host} is up.`)
+        cause = error.timedOut ? 'timed-out' : 'unreachable'
+        if (attempt >= this.maxTries)
+          throw new NetworkError(`${where}: ${reason} (tried ${attempt} times).`, cause, `Check the URL and that ${url.host} is up.`)
         waitMs = this.backoff(attempt)
       }
       const remaining = this.options.deadline - Date.now()
       if (waitMs + 100 >= remaining) {
-        throw new NetworkError(`${where}: ${reason}; the step's overall deadline leaves no time to retry (raise timeout-seconds if the registry is slow).`)
+        const slow = cause === 'unreachable' || cause === 'timed-out'
+        throw new NetworkError(
+          `${where}: ${reason}; the step's overall deadline leaves no time to retry.`,
+          slow ? 'timed-out' : cause,
+          slow ? 'Raise timeout-seconds if the registry is slow.' : 'Try again later.',
+        )
       }
       this.logger.info(`${where}: ${reason}; retrying in ${(waitMs / 1000).toFixed(1)} s (try ${attempt + 1} of ${this.maxTries}).`)
       await sleep(waitMs)
@@ -159,7 +171,9 @@ export class HttpClient {
     const remaining = this.options.deadline - Date.now()
     if (remaining <= 0) {
       throw new NetworkError(
-        `${where}: the step's overall deadline was reached before the request could start (raise timeout-seconds if the registry is slow).`,
+        `${where}: the step's overall deadline was reached before the request could start.`,
+        'timed-out',
+        'Raise timeout-seconds if the registry is slow.',
       )
     }
     const timeoutMs = Math.min(this.requestTimeoutMs, remaining)
@@ -170,7 +184,7 @@ export class HttpClient {
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort()
-        reject(new RetryableNetworkFailure(timeoutText(timeoutMs)))
+        reject(new RetryableNetworkFailure(timeoutText(timeoutMs), true))
       }, timeoutMs)
     })
     const attempt = async (): Promise<HttpResponse> => {
@@ -194,7 +208,7 @@ export class HttpClient {
     } catch (error) {
       if (error instanceof RetryableNetworkFailure) throw error
       if (error instanceof ResponseError || error instanceof NetworkError) throw error
-      if (signal.aborted) throw new RetryableNetworkFailure(timeoutText(timeoutMs))
+      if (signal.aborted) throw new RetryableNetworkFailure(timeoutText(timeoutMs), true)
       const code = errorCode(error)
       if (code && RETRY_ERROR_CODES.has(code)) throw new RetryableNetworkFailure(`connection failed (${code})`)
       const message = errorMessages(error)
@@ -211,6 +225,12 @@ function timeoutText(ms: number): string {
 
 class RetryableNetworkFailure extends Error {
   override name = 'RetryableNetworkFailure'
+  constructor(
+    message: string,
+    readonly timedOut = false,
+  ) {
+    super(message)
+  }
 }
 
 /** "fetch failed: connect EHOSTUNREACH": the messages down the cause chain. */
@@ -254,8 +274,10 @@ export function parseJsonBody(response: HttpResponse, purpose: string): unknown 
     const type = response.headers['content-type'] ?? 'no content type'
     const looksHtml = /^\s*</.test(response.text)
     throw new ResponseError(
-      `${purpose} (${response.url.origin}${response.url.pathname}): expected JSON but got HTTP ${response.status} with ${type}${looksHtml ? ' (an HTML page)' : ', and the body does not parse (truncated or malformed)'}. Is the registry URL right, and is the registry healthy?`,
+      `${purpose} (${response.url.origin}${response.url.pathname}): expected JSON but got HTTP ${response.status} with ${type}${looksHtml ? ' (an HTML page)' : ', and the body does not parse (truncated or malformed)'}. `,
       response.status,
+      response.status >= 500 ? 'registry-down' : 'not-a-registry',
+      'Is the registry URL right, and is the registry healthy?',
     )
   }
 }

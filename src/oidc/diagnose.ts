@@ -76,7 +76,7 @@ export function diagnoseExchangeFailure(input: DiagnosisInput): Diagnosis {
     return {
       headline,
       causes: [
-        `${registry.host} kept failing (HTTP ${status}) after retries: the registry is down or overloaded, not misconfigured. Re-run the job later; nothing in the trusted publisher settings needs to change for this.`,
+        `${registry.host} kept failing (HTTP ${status}) after retries: the registry is down or overloaded, not misconfigured: nothing in the trusted publisher settings needs to change for this. Try again later.`,
       ],
     }
   }

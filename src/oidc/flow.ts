@@ -6,6 +6,8 @@ import { worstOf } from '../check/grade.js'
 import type { Finding, Settings, Status } from '../types.js'
 import { ActionError, TokenRejectedError, describeError } from '../errors.js'
 import type { HttpClient } from '../http/client.js'
+import { advisedFinding, type AdviceContext } from '../registry/advice.js'
+import { registryProfile, type RegistryProfile } from '../registry/kind.js'
 import { findNpmOnPath } from '../registry/npm-config.js'
 import { packagesToCheck, type LocalPackage } from '../project/local-packages.js'
 import type { Runner } from '../ports/runner.js'
@@ -32,6 +34,8 @@ export interface OidcFlowInput {
   /** Installs a current npm 11 globally (upgrade-npm). */
   installNpm: () => Promise<void>
   now: Date
+  /** The kind of registry (default: from the URL), for the advice. */
+  profile?: RegistryProfile
 }
 
 export interface OidcOutcome {
@@ -76,24 +80,36 @@ export async function runOidcFlow(input: OidcFlowInput): Promise<OidcOutcome> {
   })
   runner.info(`ID token (audience ${report.audience}) claims:\n  ${describeClaims(report.claims).join('\n  ')}`)
 
+  const commands = report.results.flatMap((r) => (r.diagnosis?.trustCommand ? [r.diagnosis.trustCommand] : []))
+  const profile = input.profile ?? registryProfile(input.registry, { isPublicRegistry: input.isPublicRegistry })
+  const advice: AdviceContext = { kind: profile.kind, npmPolicies: profile.npmPolicies, place: 'action', registry: input.registry, mode: input.settings.mode }
   for (const result of report.results) {
     if (result.ok) {
       runner.info(`✓ ${result.name}: the registry exchanged the ID token (HTTP ${result.status}); npm publish will authenticate.`)
     } else if (result.diagnosis) {
-      findings.push({
-        level: 'error',
-        title: `Trusted publishing will fail for ${result.name}`,
-        message: [
-          result.diagnosis.headline,
-          `The ID token claimed: ${describeClaims(report.claims).join('; ')}.`,
-          'Likely causes, most likely first:',
-          ...result.diagnosis.causes.map((c, i) => `${i + 1}. ${c}`),
-        ].join('\n'),
-      })
+      const fix = result.diagnosis.trustCommand
+      // The fix command is the advice's (said once); the causes keep what to check.
+      const causes = result.diagnosis.causes.filter((c) => !fix || !c.endsWith(fix))
+      findings.push(
+        advisedFinding(
+          {
+            level: 'error',
+            title: `Trusted publishing will fail for ${result.name}`,
+            problem: [
+              result.diagnosis.headline,
+              causes.length > 1 ? 'Likely causes, most likely first:' : 'Likely cause:',
+              ...(causes.length > 1 ? causes.map((c, i) => `${i + 1}. ${c}`) : causes),
+              `The ID token claimed: ${describeClaims(report.claims).join('; ')}.`,
+            ].join('\n'),
+            cause: result.status === 429 ? 'rate-limited' : result.status >= 500 ? 'registry-down' : 'trusted-publisher',
+          },
+          { ...advice, trustCommands: fix ? [fix] : [] },
+        ),
+      )
     }
   }
-  const commands = report.results.flatMap((r) => (r.diagnosis?.trustCommand ? [r.diagnosis.trustCommand] : []))
-  if (commands.length > 1) findings.push(trustCommandsFinding(commands))
+  // Several packages without a matching publisher: their fixes as one block (the summary's "What to do" has them).
+  if (commands.length > 1) findings.push({ ...trustCommandsFinding(commands), problem: '', cause: 'trusted-publisher' })
   const allOk = report.results.every((r) => r.ok)
   findings.push(...repositoryFindings(report, packages))
 
@@ -208,6 +224,9 @@ async function checkGivenToken(input: OidcFlowInput, findings: Finding[]): Promi
       isPublicRegistry: input.isPublicRegistry,
       runnerEnvironment: input.runner.env.RUNNER_ENVIRONMENT,
       now: input.now,
+      profile: input.profile,
+      place: 'action',
+      jobMode: input.settings.mode,
     })
     findings.push(...report.findings.map((f): Finding => (f.level === 'error' ? { ...f, level: 'warning' } : f)))
     return report

@@ -8,6 +8,7 @@ import type { HttpClient } from '../http/client.js'
 import { githubTrustCommand } from '../oidc/trust-command.js'
 import { findLocalPackages } from '../project/local-packages.js'
 import { isValidPackageName } from '../settings/parse.js'
+import type { Place } from '../registry/advice.js'
 import { listStaged, type StagedVersion } from '../registry/stage-api.js'
 import type { AuthMethod, Finding, PublishMode, Settings, Status } from '../types.js'
 import { PUBLISH_COMMAND, choosePublishMode, directPublishingCutoff, stagedFindings } from './policy.js'
@@ -28,6 +29,8 @@ export interface PublishingInput {
   packages?: readonly string[]
   env: NodeJS.ProcessEnv
   now: Date
+  /** Whose words the advice is in (default: the CLI's; the action passes 'action'). */
+  place?: Place
 }
 
 export interface PublishingAssessment {
@@ -66,7 +69,8 @@ export async function assessPublishing(input: PublishingInput): Promise<Publishi
       })
     }
   } else if (npmRegistry && mode === 'direct') {
-    findings.push(directPublishingCutoff({ trustCommands: migrationCommands, now }))
+    const advice = { kind: 'npm' as const, npmPolicies: true, place: input.place ?? 'cli', registry: input.registry }
+    findings.push(directPublishingCutoff({ trustCommands: migrationCommands, now, advice }))
   }
 
   let staged: StagedVersion[] | undefined

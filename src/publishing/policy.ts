@@ -3,6 +3,7 @@
  * job should run, the announced end of direct publishing with granular tokens, and staged versions
  * waiting too long for approval. Pure.
  */
+import { advisedFinding, type AdviceContext } from '../registry/advice.js'
 import type { StagedVersion } from '../registry/stage-api.js'
 import type { Finding, PublishChoice, PublishMode } from '../types.js'
 import { daysSince } from '../check/grade.js'
@@ -30,31 +31,27 @@ export interface CutoffInput {
   /** The trusted-publishing commands to suggest (one per package), filled where the job's repository and workflow are known. */
   trustCommands: readonly string[]
   now: Date
+  /** The registry and the place the advice is for (default: npm's registry, in the action's words). */
+  advice?: AdviceContext
 }
 
-/** What moving a GitHub job to trusted publishing takes: a publisher per package, and the job's permission. */
-export function migrationSteps(trustCommands: readonly string[]): string {
-  return (
-    `On a laptop with npm 11.10 or newer, add a trusted publisher for each package:\n${trustCommands.join('\n')}\n` +
-    'then give the publishing job\npermissions:\n  contents: read\n  id-token: write\nand drop the token input and its secret.'
-  )
-}
-
-/** The warning for a job that publishes directly with a token on npm's own registry. */
-export function directPublishingCutoff({ trustCommands, now }: CutoffInput): Finding {
+/** The warning for a job that publishes directly with a token on npm's own registry; the advice (registry/advice.ts) says both ways on. */
+export function directPublishingCutoff({ trustCommands, now, advice }: CutoffInput): Finding {
   const ended = now.getTime() >= DIRECT_TOKEN_PUBLISHING_END.firstDayAfter.getTime()
-  return {
-    level: 'warning',
-    title: ended
-      ? `Direct publishing with tokens ended in ${DIRECT_TOKEN_PUBLISHING_END.label}`
-      : `Direct publishing with tokens ends in ${DIRECT_TOKEN_PUBLISHING_END.label}`,
-    message:
-      `npm ${ended ? 'ended' : 'ends'} direct publishing with granular access tokens in ${DIRECT_TOKEN_PUBLISHING_END.label}: ` +
-      '`npm publish` with this token then fails with E_STAGE_REQUIRED. Two ways on:\n' +
-      `1. Trusted publishing (no token at all). ${migrationSteps(trustCommands)}\n` +
-      '2. Staged publishing: a granular token with the stage-only permission (read-write-stage-only), `publish: stage` in this step, ' +
-      'and `npm stage publish` in the publish step (npm 11.15.0 or newer); a maintainer approves each version with 2FA (`npm stage approve <id>`).',
-  }
+  const ctx: AdviceContext = { ...(advice ?? { kind: 'npm', place: 'action', registry: new URL('https://registry.npmjs.org/') }), trustCommands }
+  return advisedFinding(
+    {
+      level: 'warning',
+      title: ended
+        ? `Direct publishing with tokens ended in ${DIRECT_TOKEN_PUBLISHING_END.label}`
+        : `Direct publishing with tokens ends in ${DIRECT_TOKEN_PUBLISHING_END.label}`,
+      problem:
+        `npm ${ended ? 'ended' : 'ends'} direct publishing with granular access tokens in ${DIRECT_TOKEN_PUBLISHING_END.label}: ` +
+        '`npm publish` with this token then fails with E_STAGE_REQUIRED.',
+      cause: 'direct-publishing-ends',
+    },
+    ctx,
+  )
 }
 
 /** One finding per staged version: a notice while it is fresh, a warning once it has waited past stage-warn-days. */

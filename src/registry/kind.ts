@@ -231,26 +231,3 @@ export function whoamiRequest(profile: RegistryProfile, registry: URL, token: st
   }
   return { url: new URL('-/whoami', registry), authorization: `Bearer ${token}` }
 }
-
-/** The info line used instead of the "expiry unknown" notice on registries without a token list. */
-export function noTokenListNote(profile: RegistryProfile): string {
-  const why =
-    profile.kind === 'github-packages'
-      ? "GitHub Packages has no token list (a GITHUB_TOKEN expires when the job ends; a personal access token shows its expiry in GitHub's settings)"
-      : `${profile.label} has no npm token list (a personal access token shows its expiry in Azure DevOps → User settings → Personal access tokens)`
-  return `Expiry unknown: ${why}. Set expires-on to be warned ahead of it.`
-}
-
-/** What to do about a token the registry refused, in that registry's words (undefined: npm's own advice). */
-export function rejectionAdvice(profile: RegistryProfile): string | undefined {
-  switch (profile.kind) {
-    case 'github-packages':
-      return "Pass the job's GITHUB_TOKEN (`token: ${{ secrets.GITHUB_TOKEN }}` with `permissions: packages: write` to publish), or a personal access token (classic) with read:packages / write:packages, and re-run."
-    case 'azure':
-      return 'Create a new personal access token in Azure DevOps (User settings → Personal access tokens, scope Packaging: Read & write), store it as the repository secret, and re-run. Pass the PAT itself: the action encodes it.'
-    case 'artifactory':
-      return 'Create a new identity or access token in Artifactory (User profile → Generate an Identity Token), store it as the repository secret, and re-run.'
-    default:
-      return undefined
-  }
-}

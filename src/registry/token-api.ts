@@ -49,7 +49,7 @@ export interface WhoamiOptions {
    * without a username, then answer '' (unverified) instead of failing. 401/403 still reject.
    */
   optional?: boolean
-  /** What to do about a rejected token, when not npm's (create a granular token…). */
+  /** What to do about a rejected token (registry/advice.ts, for the registry's kind and the place); none: the facts only. */
   advice?: string
 }
 
@@ -67,13 +67,13 @@ export async function whoami(http: HttpClient, registry: URL, token: string, opt
   }
   if (opts.optional && [400, 404, 405, 501].includes(response.status)) return ''
   if (response.status !== 200) {
-    const hint =
-      response.status === 429 || response.status >= 500
-        ? 'It kept failing after retries: the registry may be down or rate limiting. Re-run the job later.'
-        : `Is ${registry.href} an npm registry (check registry-url and its path)?`
+    const failing = response.status === 429 || response.status >= 500
     throw new ResponseError(
-      `whoami (${url.origin}${url.pathname}): the registry answered HTTP ${response.status}${notice ? ` (npm-notice: ${notice})` : ''}. ${hint}`,
+      `whoami (${url.origin}${url.pathname}): the registry answered HTTP ${response.status}${notice ? ` (npm-notice: ${notice})` : ''}` +
+        (failing ? ', and kept failing after retries.' : '.'),
       response.status,
+      failing ? undefined : 'not-a-registry',
+      failing ? 'The registry may be down or rate limiting: try again later.' : `Is ${registry.href} an npm registry (check the registry URL and its path)?`,
     )
   }
   let body: unknown
@@ -91,16 +91,14 @@ export async function whoami(http: HttpClient, registry: URL, token: string, opt
   return username
 }
 
+/** The rejection: the facts as `message`, the advice (when given) as the error's hint. */
 function rejected(registry: URL, what: string, notice: string | undefined, advice?: string): TokenRejectedError {
-  return new TokenRejectedError(
+  const error = new TokenRejectedError(
     `The registry ${registry.href} rejected the token (${what}): it is expired, revoked or not a token of this registry.` +
-      (notice ? ` The registry says: "${notice}".` : '') +
-      (advice !== undefined
-        ? ` ${advice}`
-        : ' Create a new granular access token (npm website → Access Tokens → Generate New Token → Granular, with read and write' +
-          ' access to the packages you publish and an expiry), store it as the repository secret, and re-run.' +
-          ' Or move to trusted publishing (OIDC) and need no token at all.'),
+      (notice ? ` The registry says: "${notice}".` : ''),
   )
+  if (advice) error.hint = advice
+  return error
 }
 
 interface TokenListPage {

@@ -56,3 +56,49 @@ export function escapeMarkdownText(value: string): string {
       .replace(/\]/g, '&#93;')
   )
 }
+
+/**
+ * Markdown of a text that marks code with backticks (our advice, a registry's words quoted in it): code
+ * spans keep their text as it is (a code span shows `<` as itself, so escaping it there would show
+ * `&lt;`), everything else is escaped as escapeMarkdownText does, with backslashes kept literal. Spans are
+ * paired as CommonMark pairs them (a run of N backticks closes at the next run of exactly N); a run that
+ * closes nothing is escaped, so no text outside a span is ever taken raw. Line breaks become spaces.
+ */
+export function escapeMarkdownInline(value: string): string {
+  const text = escapeControls(value.replace(/[\r\n]+/g, ' '))
+  let out = ''
+  let plain = ''
+  const flush = (beforeCode = false) => {
+    const escaped = escapeMarkdownText(plain.replace(/\\/g, '\\\\').replace(/`/g, '\\`'))
+    // A bare address running up to a code span would be taken as a link reaching into it by some renderers: a space ends it.
+    out += beforeCode && /(?:https?:\/\/|www\.)[^\s<]*$/i.test(escaped) ? `${escaped} ` : escaped
+    plain = ''
+  }
+  for (let i = 0; i < text.length;) {
+    if (text[i] !== '`') {
+      plain += text[i++]
+      continue
+    }
+    let n = 0
+    while (text[i + n] === '`') n++
+    const fence = '`'.repeat(n)
+    let close = -1
+    for (let j = text.indexOf(fence, i + n); j >= 0; j = text.indexOf(fence, j + 1)) {
+      if (text[j - 1] !== '`' && text[j + n] !== '`') {
+        close = j
+        break
+      }
+      while (text[j + 1] === '`') j++
+    }
+    if (close < 0) {
+      plain += fence // escaped by flush (\`): it opens nothing
+      i += n
+      continue
+    }
+    flush(true)
+    out += text.slice(i, close + n)
+    i = close + n
+  }
+  flush()
+  return out
+}
