@@ -8,6 +8,7 @@
 import type { ActionRunner } from '../ports/runner.js'
 import type { Finding } from '../types.js'
 import { MIN_SECRET_LENGTH, Redactor } from '../util/redactor.js'
+import { describeError } from '../errors.js'
 import { escapeControls, neutraliseLog } from '../util/untrusted.js'
 import * as commands from './workflow-commands.js'
 
@@ -42,14 +43,7 @@ export function createGitHubRunner(env: NodeJS.ProcessEnv): ActionRunner {
       else if (finding.level === 'warning') commands.warning(message, props)
       else commands.notice(message, props)
     },
-    async group<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
-      commands.startGroup(clean(name))
-      try {
-        return await fn()
-      } finally {
-        commands.endGroup()
-      }
-    },
+    group: <T>(name: string, fn: () => Promise<T> | T, result?: (value: T) => string) => titledGroup(name, fn, result, clean),
     getInput: (name) => commands.getInput(name),
     setOutput: (name, value) => commands.setOutput(name, redact(value)),
     appendSummary: (markdown) => commands.appendSummary(redact(markdown)),
@@ -58,5 +52,58 @@ export function createGitHubRunner(env: NodeJS.ProcessEnv): ActionRunner {
       process.exitCode = 1
       if (message !== undefined) commands.error(clean(message))
     },
+  }
+}
+
+/** A phase still running after this long shows its lines live, under its name, and its result as the last line. */
+const LIVE_AFTER_MS = 10_000
+let grouping = false
+
+/**
+ * A group titled with its result. The runner prints a group's title where it starts, so the phase's
+ * lines are held until it ends, then printed under `Name: result` (`Name: failed — why` when it threw).
+ * A phase that logged nothing is one line, never an empty group; one that runs long (an npm install)
+ * starts its group live, under its name, and ends with the result. The runner has no nested groups: a
+ * group inside another is part of it.
+ */
+async function titledGroup<T>(name: string, fn: () => Promise<T> | T, result: ((value: T) => string) | undefined, clean: (text: string) => string): Promise<T> {
+  if (grouping) return fn()
+  grouping = true
+  const held: string[] = []
+  let live = false
+  commands.holdOutput((text) => held.push(text))
+  const goLive = setTimeout(() => {
+    live = true
+    commands.holdOutput(undefined)
+    commands.startGroup(clean(`${name} (running)`))
+    held.splice(0).forEach(commands.emit)
+  }, LIVE_AFTER_MS)
+  goLive.unref()
+  let title = name
+  try {
+    const value = await fn()
+    if (result) title = `${name}: ${result(value)}`
+    return value
+  } catch (error) {
+    const why = describeError(error)
+      .split(/(?<=\.)\s/)[0]
+      .slice(0, 160)
+    title = `${name}: failed — ${why}`
+    throw error
+  } finally {
+    clearTimeout(goLive)
+    commands.holdOutput(undefined)
+    grouping = false
+    const heading = clean(title).replace(/\s+/g, ' ')
+    if (live) {
+      commands.info(heading)
+      commands.endGroup()
+    } else if (held.length === 0) {
+      commands.info(heading)
+    } else {
+      commands.startGroup(heading)
+      held.forEach(commands.emit)
+      commands.endGroup()
+    }
   }
 }

@@ -23,21 +23,17 @@ export interface IssueStepInput {
   deadline: number
 }
 
-/** Opens, updates or closes the issue. Returns its number, or null when there is none (or it was not asked for here). */
-export async function manageIssue({
-  runner,
-  settings,
-  registry,
-  summary,
-  status,
-  assessment,
-  findings,
-  now,
-  deadline,
-}: IssueStepInput): Promise<number | null> {
+/** What the issue step did: the issue's number (null: none, or not asked for here), and that in words for the log. */
+export interface IssueOutcome {
+  number: number | null
+  done: string
+}
+
+/** Opens, updates or closes the issue. */
+export async function manageIssue({ runner, settings, registry, summary, status, assessment, findings, now, deadline }: IssueStepInput): Promise<IssueOutcome> {
   if (settings.mode !== 'check') {
     runner.warning('open-issue only acts in mode: check (a scheduled check job); ignored in mode: setup.', 'open-issue ignored')
-    return null
+    return { number: null, done: 'ignored in mode: setup' }
   }
   const tokenReport = assessment.report
   const isExpiry = (title: string) => title.startsWith('npm token expire')
@@ -67,17 +63,15 @@ export async function manageIssue({
   const action = await syncIssue(api, settings.issueLabel, state, runUrl)
   switch (action.kind) {
     case 'none':
-      runner.info('Token healthy and no open issue: nothing to do.')
-      return null
+      return { number: null, done: 'token healthy and no open issue, nothing to do' }
     case 'opened':
-      runner.info(`Opened issue #${action.number}.`)
-      break
+      return { number: action.number, done: `opened #${action.number}` }
     case 'updated':
-      runner.info(`Updated issue #${action.number}${action.commented ? ' and commented (worse than before)' : ' (no comment: not worse than before)'}.`)
-      break
+      return {
+        number: action.number,
+        done: `updated #${action.number}${action.commented ? ' and commented (worse than before)' : ' (no comment: not worse than before)'}`,
+      }
     case 'closed':
-      runner.info(`Closed issue #${action.number}: the token is healthy again.`)
-      break
+      return { number: action.number, done: `closed #${action.number}, the token is healthy again` }
   }
-  return action.number
 }

@@ -1,7 +1,7 @@
 /** The trusted-publishing path of the step: the pre-flight (oidc/flow.ts), reported as outputs and summary. */
 import type { HttpClient } from '../http/client.js'
 import { claimsRecord } from '../oidc/claims.js'
-import { runOidcFlow } from '../oidc/flow.js'
+import { runOidcFlow, type OidcOutcome } from '../oidc/flow.js'
 import type { Runner } from '../ports/runner.js'
 import type { Target } from '../registry/target.js'
 import type { Status } from '../types.js'
@@ -29,8 +29,10 @@ export interface OidcPathInput {
 
 export async function runOidcPath({ runner, report, target, http, installNpm, now }: OidcPathInput): Promise<PathOutcome> {
   const { settings, registry, isPublicRegistry } = target
-  const outcome = await runner.group('Trusted publishing (OIDC) pre-flight', () =>
-    runOidcFlow({ runner, http, registry, isPublicRegistry, settings, installNpm, now, profile: target.profile }),
+  const outcome = await runner.group(
+    'Trusted publishing (OIDC) pre-flight',
+    () => runOidcFlow({ runner, http, registry, isPublicRegistry, settings, installNpm, now, profile: target.profile }),
+    preflightResult,
   )
   report.add(...outcome.findings)
   if (outcome.tokenReport) report.recordToken(outcome.tokenReport)
@@ -67,4 +69,12 @@ export async function runOidcPath({ runner, report, target, http, installNpm, no
   const givenToken = settings.exportToken && settings.token && tokenVerified ? settings.token : undefined
   const exportValue = outcome.exportValue ?? givenToken
   return { status: worst(outcome.status, publishing.status), exportValue, authLine: exportValue !== undefined || (tokenVerified && !settings.exportToken) }
+}
+
+/** `3 packages ok`, `2 of 3 packages failed`. */
+export function preflightResult(outcome: OidcOutcome): string {
+  const results = outcome.preflight.results
+  const failed = results.filter((r) => !r.ok).length
+  const count = `${results.length} package${results.length === 1 ? '' : 's'}`
+  return failed > 0 ? `${failed} of ${count} failed` : `${count} ok`
 }

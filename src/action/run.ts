@@ -25,7 +25,11 @@ export async function run(runner: ActionRunner): Promise<void> {
   try {
     const settings = await readSettings(runner)
     report.recordMode(settings.mode)
-    const target = await runner.group('Registry', () => resolveTarget(runner, settings))
+    const target = await runner.group(
+      'Registry',
+      () => resolveTarget(runner, settings),
+      (t) => `${t.registry.href} (${t.profile.label}, ${t.source})`,
+    )
     report.recordTarget(target)
 
     const { profile, settings: effective } = target
@@ -42,8 +46,10 @@ export async function run(runner: ActionRunner): Promise<void> {
         : await runTokenPath({ runner, report, target, http, authFindings: auth.findings, installNpm: () => installCurrentNpm(runner), now, deadline })
 
     if (effective.mode === 'setup' && path.status !== 'error') {
-      const paths = await runner.group('.npmrc', () =>
-        writeConfigFiles(runner, { ...targetFiles(target), exportValue: path.exportValue, authLine: path.authLine }),
+      const paths = await runner.group(
+        '.npmrc',
+        () => writeConfigFiles(runner, { ...targetFiles(target), exportValue: path.exportValue, authLine: path.authLine }),
+        (p) => `written, ${p.npmrcPath}${p.yarnrcPath ? ` and ${p.yarnrcPath}` : ''}`,
       )
       report.set('npmrc-path', paths.npmrcPath)
       prepareDiagnosis(runner, report, startedAt)
@@ -60,11 +66,11 @@ export async function run(runner: ActionRunner): Promise<void> {
 async function readSettings(runner: ActionRunner): Promise<Settings> {
   runner.mask(runner.getInput('token'))
   runner.mask(runner.getInput('github-token'))
-  return runner.group('Inputs', () => {
-    const settings = parseSettings((name) => runner.getInput(name))
-    runner.info(`mode: ${settings.mode}, auth: ${settings.auth}, warn-days: ${settings.warnDays}, fail-days: ${settings.failDays}`)
-    return settings
-  })
+  return runner.group(
+    'Inputs',
+    () => parseSettings((name) => runner.getInput(name)),
+    (s) => `mode ${s.mode}, auth ${s.auth}, warn-days ${s.warnDays}, fail-days ${s.failDays}`,
+  )
 }
 
 /** Which registry, what kind, and the settings that kind implies; the token's derived forms masked. */

@@ -46,8 +46,22 @@ export function formatCommand(command: string, properties: Record<string, unknow
   return `${text}::${escapeData(message)}`
 }
 
+/** Where lines go: stdout, or a holder while a group waits to be titled with its result (github-runner.ts). */
+let holder: ((text: string) => void) | undefined
+
+/** Every line written from now on goes to `to` instead of stdout (undefined: stdout again). */
+export function holdOutput(to: ((text: string) => void) | undefined): void {
+  holder = to
+}
+
+/** Writes to stdout, or to the holder. */
+export function emit(text: string): void {
+  if (holder) holder(text)
+  else process.stdout.write(text)
+}
+
 export function issueCommand(command: string, properties: Record<string, unknown>, message: unknown): void {
-  process.stdout.write(formatCommand(command, properties, message) + EOL)
+  emit(formatCommand(command, properties, message) + EOL)
 }
 
 function fileCommand(name: 'OUTPUT' | 'ENV' | 'STATE', key: string, value: unknown): boolean {
@@ -73,7 +87,7 @@ export function getState(name: string): string {
 
 export function setOutput(name: string, value: unknown): void {
   if (fileCommand('OUTPUT', name, value)) return
-  process.stdout.write(EOL)
+  emit(EOL)
   issueCommand('set-output', { name }, toCommandValue(value))
 }
 
@@ -95,7 +109,7 @@ function annotationProperties(props: AnnotationProperties): Record<string, unkno
   return { title: props.title, file: props.file, line: props.startLine, endLine: props.endLine, col: props.startColumn, endColumn: props.endColumn }
 }
 
-export const info = (message: string): void => void process.stdout.write(message + EOL)
+export const info = (message: string): void => emit(message + EOL)
 export const debug = (message: string): void => issueCommand('debug', {}, message)
 export const notice = (message: string, props: AnnotationProperties = {}): void => issueCommand('notice', annotationProperties(props), message)
 export const warning = (message: string, props: AnnotationProperties = {}): void => issueCommand('warning', annotationProperties(props), message)

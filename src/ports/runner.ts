@@ -17,7 +17,11 @@ export interface Runner extends Logger {
   exportVariable(name: string, value: string): void
   saveState(name: string, value: string): void
   annotate(finding: Finding): void
-  group<T>(name: string, fn: () => Promise<T> | T): Promise<T>
+  /**
+   * Runs one phase of the step as a group of log lines. `result` words what the phase found, for the
+   * group's title (`Token: ok — alice, expires …`); a phase that throws is titled `failed`.
+   */
+  group<T>(name: string, fn: () => Promise<T> | T, result?: (value: T) => string): Promise<T>
   /** The environment of the job (or of the CLI's process): the only one the core reads. */
   env: NodeJS.ProcessEnv
 }
