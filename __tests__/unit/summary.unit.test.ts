@@ -330,6 +330,7 @@ describe('the job summary, rendered', () => {
       result: i % 2 ? '❌ failed (HTTP 404)' : '✅ ok',
     }))
     many.findings = Array.from({ length: 10_000 }, (_, i) => oidcFailure(`@octo-org/pkg-${2 * i + 1}`))
+    many.oidc!.trustCommands = Array.from({ length: 10_000 }, (_, i) => TRUST[0].replace('@octo-org/lib', `@octo-org/pkg-${2 * i + 1}`))
     const markdown = renderSummary(many)
     expect(Buffer.byteLength(markdown)).toBeLessThan(SUMMARY_MAX_BYTES)
     expect(capUtf8Bytes(markdown, SUMMARY_MAX_BYTES)).toBe(markdown)
@@ -338,6 +339,8 @@ describe('the job summary, rendered', () => {
     expect(page).toContain(`${10_000 - MAX_FINDINGS} more findings`)
     expect(page).toContain(`${20_000 - MAX_ROWS} more`)
     expect(page).toContain('<h3>What to do</h3>')
+    expect(markdown).toContain(`${10_000 - MAX_ROWS} more: the step's log lists each`)
+    expect(Buffer.byteLength(markdown)).toBeLessThan(200_000)
   })
 })
 

@@ -361,7 +361,7 @@ function adviceMarkdown(advice: readonly Advice[], titleOf: Map<AdviceCause, str
   for (const a of advice) {
     const title = advice.length > 1 ? titleOf.get(a.cause) : undefined
     lines.push('', `${title ? `**${escapeMarkdownInline(title)}:** ` : ''}${escapeMarkdownInline(a.lead)}`)
-    if (a.commands?.length) lines.push('', ...codeBlock(a.commands))
+    if (a.commands?.length) lines.push('', ...commandsBlock(a.commands))
     if (a.note) lines.push('', escapeMarkdownInline(a.note))
     if (a.steps?.length) {
       if (a.stepsLead) lines.push('', escapeMarkdownInline(a.stepsLead))
@@ -371,8 +371,14 @@ function adviceMarkdown(advice: readonly Advice[], titleOf: Map<AdviceCause, str
   }
   for (const o of otherwise.values()) {
     lines.push('', escapeMarkdownInline(o.text))
-    if (o.commands?.length) lines.push('', ...codeBlock(o.commands))
+    if (o.commands?.length) lines.push('', ...commandsBlock(o.commands))
     if (o.after) lines.push('', escapeMarkdownInline(o.after))
   }
   return lines
+}
+
+/** Commands to copy, as one block; a workspace of hundreds of packages is summed up after the first ones. */
+function commandsBlock(commands: readonly string[]): string[] {
+  const block = codeBlock(commands.slice(0, MAX_ROWS))
+  return commands.length > MAX_ROWS ? [...block, '', `_…and ${commands.length - MAX_ROWS} more: the step's log lists each._`] : block
 }
