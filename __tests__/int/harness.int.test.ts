@@ -9,7 +9,7 @@ import { startVerdaccio, type Verdaccio } from '../../test-support/verdaccio.ts'
 import { readActionInputs } from '../../test-support/action-yml.ts'
 import { cleanupRunDirs, runAction, parseFileCommands, parseWorkflowCommands } from '../../test-support/run-action.ts'
 import { repoRoot } from '../../test-support/process.ts'
-import { npmStepEnv, runNpm as runNpmIn } from '../../test-support/npm-cli.ts'
+import { NPM_CLIENTS, npmStepEnv, runNpmClient, type NpmClient } from '../../test-support/npm-cli.ts'
 import { startFakeNpmjs, sha512Hex, type FakeNpmjs, type GranularTokenObject } from '../../test-support/fake-npmjs.ts'
 import { assertNoSecretLeak, findSecretLeaks } from '../../test-support/canary.ts'
 
@@ -27,13 +27,13 @@ afterAll(() => {
   cleanupRunDirs() // process 'exit' hooks do not fire inside Jest
 })
 
-/** Runs the npm on PATH with a throw-away HOME and userconfig, no inherited npm config. */
-function runNpm(args: string[], opts: { cwd?: string; npmrc?: string; env?: Record<string, string> } = {}) {
+/** Runs npm (the npm 11 on PATH unless `client` says npm 12) with a throw-away HOME and userconfig, no inherited npm config. */
+function runNpm(args: string[], opts: { cwd?: string; npmrc?: string; env?: Record<string, string>; client?: NpmClient } = {}) {
   const home = tmpDir()
   const userconfig = path.join(home, '.npmrc')
   writeFileSync(userconfig, opts.npmrc ?? '')
   const env = { ...npmStepEnv(home), ...opts.env }
-  return runNpmIn([...args, '--userconfig', userconfig], { cwd: opts.cwd ?? home, env })
+  return runNpmClient(opts.client ?? 'npm11', [...args, '--userconfig', userconfig], { cwd: opts.cwd ?? home, env })
 }
 
 /** '//127.0.0.1:PORT/prefix/' — the .npmrc credential key for a registry URL. */
@@ -200,45 +200,51 @@ describe('fake npmjs', () => {
     expect(anon.status).toBe(401)
   })
 
-  test('the real npm CLI: whoami, npm-notice on an expired token, publish (readonly → 403), install', async () => {
-    const key = nerfDart(npmjs.url)
-    const npmrc = `${key}:_authToken=\${NODE_AUTH_TOKEN}\n`
-    const who = await runNpm(['whoami', '--registry', npmjs.url], { npmrc, env: { NODE_AUTH_TOKEN: GOOD } })
-    expect(who.stdout.trim()).toBe('octo')
+  test.each(NPM_CLIENTS)(
+    'the real %s: whoami, npm-notice on an expired token, publish (readonly → 403), install',
+    async (client) => {
+      const key = nerfDart(npmjs.url)
+      const npmrc = `${key}:_authToken=\${NODE_AUTH_TOKEN}\n`
+      const who = await runNpm(['whoami', '--registry', npmjs.url], { npmrc, env: { NODE_AUTH_TOKEN: GOOD }, client })
+      expect(who.stdout.trim()).toBe('octo')
 
-    const expired = await runNpm(['whoami', '--registry', npmjs.url], { npmrc, env: { NODE_AUTH_TOKEN: EXPIRED } })
-    expect(expired.code).not.toBe(0)
-    expect(expired.stderr).toContain('Access token expired or revoked')
-    expect(expired.stderr).toContain('E401')
+      const expired = await runNpm(['whoami', '--registry', npmjs.url], { npmrc, env: { NODE_AUTH_TOKEN: EXPIRED }, client })
+      expect(expired.code).not.toBe(0)
+      expect(expired.stderr).toContain('Access token expired or revoked')
+      expect(expired.stderr).toContain('E401')
 
-    const pkgDir = tmpDir()
-    writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify({ name: '@octo/harness-pkg', version: '1.0.0', main: 'index.js' }))
-    writeFileSync(path.join(pkgDir, 'index.js'), 'export default 42\n')
-    const denied = await runNpm(['publish', '--registry', npmjs.url, '--access', 'public'], {
-      cwd: pkgDir,
-      npmrc,
-      env: { NODE_AUTH_TOKEN: READONLY },
-    })
-    expect(denied.code).not.toBe(0)
-    expect(denied.stderr).toContain('E403')
+      const pkgDir = tmpDir()
+      writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify({ name: `@octo/harness-pkg-${client}`, version: '1.0.0', main: 'index.js' }))
+      writeFileSync(path.join(pkgDir, 'index.js'), 'export default 42\n')
+      const denied = await runNpm(['publish', '--registry', npmjs.url, '--access', 'public'], {
+        cwd: pkgDir,
+        npmrc,
+        env: { NODE_AUTH_TOKEN: READONLY },
+        client,
+      })
+      expect(denied.code).not.toBe(0)
+      expect(denied.stderr).toContain('E403')
 
-    const pub = await runNpm(['publish', '--registry', npmjs.url, '--access', 'public'], { cwd: pkgDir, npmrc, env: { NODE_AUTH_TOKEN: GOOD } })
-    expect(pub.stderr).not.toContain('ERR!')
-    expect(pub.code).toBe(0)
-    expect(npmjs.published).toHaveLength(1)
-    expect(npmjs.published[0]).toMatchObject({ name: '@octo/harness-pkg', version: '1.0.0', username: 'octo', tag: 'latest' })
-    const publishReq = npmjs.requests.findLast((r) => r.method === 'PUT')
-    expect(publishReq?.path).toBe('/artifactory/api/npm/repo/@octo%2fharness-pkg')
-    expect(publishReq?.headers.authorization).toBe(`Bearer ${GOOD}`)
+      const pub = await runNpm(['publish', '--registry', npmjs.url, '--access', 'public'], { cwd: pkgDir, npmrc, env: { NODE_AUTH_TOKEN: GOOD }, client })
+      expect(pub.stderr).not.toContain('ERR!')
+      expect(pub.code).toBe(0)
+      const mine = npmjs.published.filter((p) => p.name === `@octo/harness-pkg-${client}`)
+      expect(mine).toHaveLength(1)
+      expect(mine[0]).toMatchObject({ version: '1.0.0', username: 'octo', tag: 'latest' })
+      const publishReq = npmjs.requests.findLast((r) => r.method === 'PUT')
+      expect(publishReq?.path).toBe(`/artifactory/api/npm/repo/@octo%2fharness-pkg-${client}`)
+      expect(publishReq?.headers.authorization).toBe(`Bearer ${GOOD}`)
 
-    const appDir = tmpDir()
-    writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', version: '0.0.0', private: true }))
-    const inst = await runNpm(['install', '@octo/harness-pkg', '--registry', npmjs.url], { cwd: appDir, npmrc })
-    expect(inst.stderr).not.toContain('ERR!')
-    expect(inst.code).toBe(0)
-    const { readFileSync } = await import('node:fs')
-    expect(readFileSync(path.join(appDir, 'node_modules/@octo/harness-pkg/index.js'), 'utf8')).toContain('42')
-  }, 30_000)
+      const appDir = tmpDir()
+      writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'app', version: '0.0.0', private: true }))
+      const inst = await runNpm(['install', `@octo/harness-pkg-${client}`, '--registry', npmjs.url], { cwd: appDir, npmrc, client })
+      expect(inst.stderr).not.toContain('ERR!')
+      expect(inst.code).toBe(0)
+      const { readFileSync } = await import('node:fs')
+      expect(readFileSync(path.join(appDir, `node_modules/@octo/harness-pkg-${client}/index.js`), 'utf8')).toContain('42')
+    },
+    30_000,
+  )
 
   describe('faults', () => {
     test('{status, body, headers} is consumed once, then normal handling resumes', async () => {

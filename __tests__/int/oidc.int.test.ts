@@ -10,7 +10,7 @@ import { repoRoot, runProcess, type ProcessResult } from '../../test-support/pro
 import { cleanupRunDirs, runAction, type Annotation, type RunActionOptions, type RunActionResult } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { sha512Hex, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
-import { npmStepEnv, runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
+import { NPMRC_CLIENTS, npmOnPath, npmStepEnv, publishWith, writeFixturePackage, type NpmrcClient } from '../../test-support/npm-cli.ts'
 import {
   NOT_FOUND_MESSAGE,
   startTrustedPublishingRegistry,
@@ -102,6 +102,11 @@ const titled = (r: RunActionResult, level: Annotation['level'], title: string | 
 /** The action's own exchanges for a package (npm's carry npm's user agent). */
 const actionExchanges = (name: string) => tp.exchanges.filter((e) => e.packageName === name && ACTION_UA.test(e.userAgent))
 const npmExchanges = (name: string) => tp.exchanges.filter((e) => e.packageName === name && /^npm\//.test(e.userAgent))
+/** The exchanges a client made itself at publish time: npm's carry npm's user agent, pnpm 12 sends none. */
+const clientExchanges = (name: string, client: NpmrcClient) =>
+  tp.exchanges.filter(
+    (e) => e.packageName === name && (client === 'pnpm12' ? !ACTION_UA.test(e.userAgent) && !/^npm\//.test(e.userAgent) : /^npm\//.test(e.userAgent)),
+  )
 
 function expectNoNpmrc(r: RunActionResult): void {
   expect(r.outputs['npmrc-path']).toBe('')
@@ -110,24 +115,27 @@ function expectNoNpmrc(r: RunActionResult): void {
   expect(r.env.NODE_AUTH_TOKEN).toBeUndefined()
 }
 
-/** A later workflow step: `npm publish` in `cwd` with the env the action exported, npm's state kept out of the run dirs. */
-function npmPublish(cwd: string, exported: Record<string, string>, extra: Record<string, string | undefined> = {}): Promise<ProcessResult> {
-  const home = tmpDir('npm-home')
-  return runNpm(['publish'], {
-    cwd,
-    env: { ...npmStepEnv(home), ...exported, ...extra },
-  })
+/** A later workflow step: `<client> publish` in `cwd` with the env the action exported, its state kept out of the run dirs. */
+function clientPublish(
+  client: NpmrcClient,
+  cwd: string,
+  exported: Record<string, string>,
+  extra: Record<string, string | undefined> = {},
+): Promise<ProcessResult> {
+  const home = tmpDir(`${client}-home`)
+  return publishWith(client, { cwd, env: { ...npmStepEnv(home), ...exported, ...extra } })
 }
 
 // ---- the cases ---------------------------------------------------------------------------------
 
 describe('trusted publishing: pre-flight and setup', () => {
-  it('(a) one package: exchange ok, .npmrc without credentials, and the real npm 11 publishes by its own exchange', async () => {
-    const name = 'oidc-happy'
+  // npm 11 (the runner's), npm 12 (installed over it: the action sees it on PATH) and pnpm 12 (beside the runner's npm 11) all exchange by themselves.
+  it.each(NPMRC_CLIENTS)('(a) one package: exchange ok, .npmrc without credentials, and the real %s publishes by its own exchange', async (client) => {
+    const name = `oidc-happy-${client}`
     await published(name)
     const dir = pkgDir(name)
     const idBefore = idp.requests.length
-    const result = await run({ 'working-directory': dir })
+    const result = await run({ 'working-directory': dir }, { env: npmOnPath(client) })
 
     expect(result.exitCode).toBe(0)
     expect(result.outputs).toMatchObject({ 'auth-method': 'oidc', status: 'ok', provenance: 'false', 'registry-url': registry.url, username: '' })
@@ -161,14 +169,14 @@ describe('trusted publishing: pre-flight and setup', () => {
     expect(result.summary).toContain('Trusted publishing pre-flight')
     expect(result.summary).toMatch(new RegExp(`\\| ${name} \\| ✅ ok \\(HTTP 201\\) \\|`))
     expect(result.summary).toContain('workflow file: publish.yml')
-    // The npm on PATH (the runner's) must be one that exchanges by itself, or this case tests nothing.
-    expect(result.summary).toMatch(/\| npm on PATH \| (11\.([5-9]|\d\d)|1[2-9]|[2-9]\d)\./)
+    // The npm on PATH (the runner's, or npm 12 over it) must be one that exchanges by itself, or this case tests nothing.
+    expect(result.summary).toMatch(client === 'npm12' ? /npm on PATH\W+12\./ : /npm on PATH\W+11\.([5-9]|\d\d)\./)
 
-    // A later step: the real npm CLI (>= 11.5.1) publishes 1.1.0 through that .npmrc by its own exchange.
+    // A later step: the real client (npm >= 11.5.1, pnpm 12) publishes 1.1.0 through that .npmrc by its own exchange.
     const before = registry.requests.length
-    const pub = await npmPublish(dir, result.env, { GITHUB_ACTIONS: 'true', ...idp.env() })
-    expect({ code: pub.code, stderr: pub.stderr }).toMatchObject({ code: 0 })
-    const npmEx = npmExchanges(name)
+    const pub = await clientPublish(client, dir, result.env, { GITHUB_ACTIONS: 'true', ...idp.env() })
+    expect({ code: pub.code, out: pub.code === 0 ? '' : `${pub.stdout}\n${pub.stderr}` }).toEqual({ code: 0, out: '' })
+    const npmEx = clientExchanges(name, client)
     expect(npmEx).toHaveLength(1)
     expect(npmEx[0].status).toBe(201)
     const put = registry.requests.slice(before).find((r) => r.method === 'PUT')

@@ -12,7 +12,7 @@ import { basename, join } from 'node:path'
 import { assertNoSecretLeak, findSecretLeaks, type CanaryInput } from '../../test-support/canary.ts'
 import { randomAlnum, STAGE_REQUIRED, type FakeNpmjs, type TokenSpec } from '../../test-support/fake-npmjs.ts'
 import { sendJson } from '../../test-support/loopback.ts'
-import { NPM_CLIENTS, npmStepEnv, runNpm, runNpmClient, writeFixturePackage, type NpmClient } from '../../test-support/npm-cli.ts'
+import { NPM_CLIENTS, npmStepEnv, runNpmClient, writeFixturePackage, type NpmClient } from '../../test-support/npm-cli.ts'
 import {
   NOT_FOUND_MESSAGE,
   startTrustedPublishingRegistry,
@@ -558,27 +558,27 @@ describe.each(NPM_CLIENTS)('with %s', (client) => {
 })
 
 describe('setup-npm-auth explain over real npm debug logs', () => {
-  it('explains a failed publish (exit 2; --json holds the cause) and finds nothing in a successful one (exit 0)', async () => {
+  it.each(NPM_CLIENTS)("explains %s's failed publish (exit 2; --json holds the cause) and finds nothing in a successful one (exit 0)", async (client) => {
     const token = newToken()
     // The job's own logs dir, so npm's logs are where this test looks whatever the main step exports.
     const logsDir = tmpDir('cli-logs')
     const main = await runAction({ inputs: { token, 'registry-url': registry.url }, env: { NPM_CONFIG_LOGS_DIR: logsDir } })
     expect(main.exitCode).toBe(0)
     const npmEnv = (home: string) => ({ ...npmStepEnv(home), NPM_CONFIG_LOGS_DIR: logsDir, GITHUB_ACTIONS: 'true', ...main.env })
-    const ok = await runNpm(['publish'], { cwd: pkgDir('diag-cli-ok', '1.0.0'), env: npmEnv(tmpDir('home')) })
+    const ok = await runNpmClient(client, ['publish'], { cwd: pkgDir(`diag-cli-ok-${client}`, '1.0.0'), env: npmEnv(tmpDir('home')) })
     expect(ok.code).toBe(0)
     const [okLog] = debugLogs(logsDir)
     registry.revokeToken(token)
-    const failed = await runNpm(['publish'], { cwd: pkgDir('diag-cli-revoked', '1.0.0'), env: npmEnv(tmpDir('home')) })
+    const failed = await runNpmClient(client, ['publish'], { cwd: pkgDir(`diag-cli-revoked-${client}`, '1.0.0'), env: npmEnv(tmpDir('home')) })
     expectNpmFailed(failed, 'E401')
     const failedLog = debugLogs(logsDir).find((f) => f !== okLog)!
     expect(failedLog).toBeDefined()
-    expect(readFileSync(failedLog, 'utf8')).toMatch(/^\d+ info using npm@11\./m) // the npm on PATH (no npm 12 in this project)
+    expect(readFileSync(failedLog, 'utf8')).toMatch(client === 'npm12' ? /^\d+ info using npm@12\./m : /^\d+ info using npm@11\./m)
 
     const text = await cli(['explain', failedLog])
     expect(text.code).toBe(2)
     expect(text.stdout.split('\n')[0]).toBe('The registry rejected the token')
-    expect(text.stdout).toContain('npm publish (diag-cli-revoked) failed.')
+    expect(text.stdout).toContain(`npm publish (diag-cli-revoked-${client}) failed.`)
     expect(text.stdout).toContain(`(from ${failedLog})`)
 
     const json = await cli(['explain', '--json', failedLog])
@@ -589,7 +589,7 @@ describe('setup-npm-auth explain over real npm debug logs', () => {
     expect(parsed.failures[0]).toMatchObject({
       cause: 'token-rejected',
       title: 'The registry rejected the token',
-      packageName: 'diag-cli-revoked',
+      packageName: `diag-cli-revoked-${client}`,
       file: failedLog,
     })
 

@@ -1,6 +1,6 @@
 // "Every registry users publish to": the built action against loopback registries shaped like GitHub
 // Packages, Azure Artifacts and JFrog Artifactory (their paths and credential forms), each proven by the
-// real clients a later step would run — npm, pnpm and Yarn 2+ — sending the right credential. Every
+// real clients a later step would run — npm 11 and 12, pnpm 12 and Yarn 4 — sending the right credential. Every
 // registry here refuses anything (packument, tarball, whoami, publish) without a credential it accepts,
 // so a client that did not send one fails the test.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
@@ -8,11 +8,21 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type http from 'node:http'
 import { join } from 'node:path'
-import { modernNode, repoRoot, runProcess, type ProcessResult } from '../../test-support/process.ts'
+import type { ProcessResult } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction, type RunActionResult } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
-import { runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
+import {
+  installWith,
+  NPMRC_CLIENTS,
+  npmOnPath,
+  publishWith,
+  runNpmClient,
+  runNpmrcClient,
+  runYarn,
+  writeFixturePackage,
+  type NpmrcClient,
+} from '../../test-support/npm-cli.ts'
 
 const alnum = (n: number) =>
   randomBytes(n * 2)
@@ -41,17 +51,46 @@ async function privateRegistry(prefix: string): Promise<FakeNpmjs & { accept(hea
   return Object.assign(registry, { accept: (header: string) => void accepted.add(header) })
 }
 
-/** Runs a JavaScript CLI (pnpm, yarn) from node_modules with the env of a later workflow step. */
-function runCli(script: string, args: string[], cwd: string, env: Record<string, string | undefined>): Promise<ProcessResult> {
-  return runProcess(modernNode(22), [script, ...args], { cwd, env, timeoutMs: 45_000 })
-}
-
-// pnpm 12 is a native binary; bin/pnpm.mjs finds the platform's @pnpm/exe.* package and runs it.
-const PNPM = join(repoRoot, 'node_modules', 'pnpm', 'bin', 'pnpm.mjs')
-const YARN = join(repoRoot, 'node_modules', '@yarnpkg', 'cli-dist', 'bin', 'yarn.js')
-
 /** The env of a later step: what the action exported (GITHUB_ENV), on the same HOME. */
 const stepEnv = (result: RunActionResult, extra: Record<string, string> = {}) => ({ ...result.env, HOME: result.dirs.home, ...extra })
+
+/** A project in `dir` depending on `deps` (name → version). */
+function appDir(dir: string, deps: Record<string, string>): string {
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: deps }))
+  return dir
+}
+
+/** A later step's exit code with its output when it failed (the output shows in the test's failure). */
+const outcome = (r: ProcessResult) => ({ code: r.code, out: r.code === 0 ? '' : `${r.stdout}\n${r.stderr}` })
+
+/**
+ * `client` publishes `name@version` and installs it in a fresh project through what the action wrote,
+ * and every request it made carried `authorization` (the registry refuses anything else anyway).
+ */
+async function publishAndInstall(
+  client: NpmrcClient,
+  registry: FakeNpmjs,
+  opts: { workspace: string; env: Record<string, string>; name: string; version: string; authorization: string },
+): Promise<void> {
+  const before = registry.requests.length
+  const pkg = writeFixturePackage(join(opts.workspace, `pkg-${client}`), opts.name, opts.version)
+  expect(outcome(await publishWith(client, { cwd: pkg, env: opts.env }))).toEqual({ code: 0, out: '' })
+  expect(registry.published.map((p) => `${p.name}@${p.version}`)).toContain(`${opts.name}@${opts.version}`)
+  // The install on a HOME of its own: npm keeps what it published in its cache and would not fetch the tarball.
+  const app = appDir(join(opts.workspace, `app-${client}`), { [opts.name]: opts.version })
+  const home = join(opts.workspace, `home-${client}`)
+  const install = await installWith(client, { cwd: app, env: { ...opts.env, HOME: home, npm_config_cache: join(home, 'cache') } })
+  expect(outcome(install)).toEqual({ code: 0, out: '' })
+  expect(existsSync(join(app, 'node_modules', ...opts.name.split('/'), 'package.json'))).toBe(true)
+  const requests = registry.requests.slice(before)
+  // The publish, the packument and the tarball under the registry's path (the scope's slash escaped or not, as the client sends it).
+  const doc = `${registry.url.slice(registry.origin.length)}${opts.name}`
+  const seen = requests.map((r) => `${r.method} ${decodeURIComponent(r.path)}`)
+  const tarball = `${doc}/-/${opts.name.split('/').pop()}-${opts.version}.tgz`
+  expect(seen).toEqual(expect.arrayContaining([`PUT ${doc}`, `GET ${doc}`, `GET ${tarball}`]))
+  for (const r of requests) expect({ path: r.path, authorization: r.headers.authorization }).toEqual({ path: r.path, authorization: opts.authorization })
+}
 
 /** What the action reported back beyond the token itself: no annotation mentions an unknown expiry. */
 function expectQuietExpiry(result: RunActionResult) {
@@ -70,53 +109,53 @@ describe('GitHub Packages', () => {
   })
   afterAll(() => registry?.stop())
 
-  it("uses the job's GITHUB_TOKEN, scopes to the repository owner, skips the token list quietly; npm publishes and installs through it", async () => {
-    const githubToken = `ghs_${alnum(36)}`
-    registry.addToken({ token: githubToken, username: 'github-actions[bot]' })
-    registry.accept(`Bearer ${githubToken}`)
-    const result = await runAction({
-      // The registry-kind input stands for the host (npm.pkg.github.com) this loopback server cannot be.
-      inputs: { 'registry-url': registry.url, 'registry-kind': 'github', 'github-token': githubToken },
-      // The job may mint ID tokens: GitHub Packages has no trusted publishing, so auto still means the token.
-      env: {
-        GITHUB_REPOSITORY_OWNER: 'Octo-Org',
-        ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/id?api-version=2.0',
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'req-token',
-      },
-    })
-    expect(result.exitCode).toBe(0)
-    expect(result.outputs).toMatchObject({ 'auth-method': 'token', username: 'github-actions[bot]', status: 'ok', 'token-type': 'unknown' })
-    const npmrc = readFileSync(result.outputs['npmrc-path'], 'utf8')
-    expect(npmrc).toContain(`//127.0.0.1:${registry.port}/:_authToken=\${NODE_AUTH_TOKEN}`)
-    expect(npmrc).toContain(`@octo-org:registry=${registry.url}`)
-    expect(npmrc).not.toMatch(/^registry=/m)
-    expect(result.env.NODE_AUTH_TOKEN).toBe(githubToken)
-    // No token list on GitHub Packages: not asked, and expiry "unknown" is an info line only.
-    expect(registry.requests.some((r) => r.path.includes('/-/npm/v1/tokens'))).toBe(false)
-    expect(result.stdout).toContain('Expiry unknown: GitHub Packages has no token list')
-    expect(result.stdout).toContain('scope: @octo-org (the repository owner')
-    expectQuietExpiry(result)
-    assertNoSecretLeak(result, [githubToken], { tokenEnv: 'NODE_AUTH_TOKEN' })
+  it.each(NPMRC_CLIENTS)(
+    "uses the job's GITHUB_TOKEN, scopes to the repository owner, skips the token list quietly; %s publishes and installs through it",
+    async (client) => {
+      const githubToken = `ghs_${alnum(36)}`
+      registry.addToken({ token: githubToken, username: 'github-actions[bot]' })
+      registry.accept(`Bearer ${githubToken}`)
+      const result = await runAction({
+        // The registry-kind input stands for the host (npm.pkg.github.com) this loopback server cannot be.
+        inputs: { 'registry-url': registry.url, 'registry-kind': 'github', 'github-token': githubToken },
+        // The job may mint ID tokens: GitHub Packages has no trusted publishing, so auto still means the token.
+        env: {
+          GITHUB_REPOSITORY_OWNER: 'Octo-Org',
+          ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/id?api-version=2.0',
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'req-token',
+          ...npmOnPath(client),
+        },
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.outputs).toMatchObject({ 'auth-method': 'token', username: 'github-actions[bot]', status: 'ok', 'token-type': 'unknown' })
+      const npmrc = readFileSync(result.outputs['npmrc-path'], 'utf8')
+      expect(npmrc).toContain(`//127.0.0.1:${registry.port}/:_authToken=\${NODE_AUTH_TOKEN}`)
+      expect(npmrc).toContain(`@octo-org:registry=${registry.url}`)
+      expect(npmrc).not.toMatch(/^registry=/m)
+      expect(result.env.NODE_AUTH_TOKEN).toBe(githubToken)
+      // No token list on GitHub Packages: not asked, and expiry "unknown" is an info line only.
+      expect(registry.requests.some((r) => r.path.includes('/-/npm/v1/tokens'))).toBe(false)
+      expect(result.stdout).toMatch(/Expiry unknown\W+GitHub Packages has no token list/)
+      expect(result.stdout).toContain('scope: @octo-org (the repository owner')
+      expect(result.stdout).toMatch(client === 'npm12' ? /; npm 12\.\d+\.\d+ on PATH/ : /; npm 11\.\d+\.\d+ on PATH/) // the job's npm
+      expectQuietExpiry(result)
+      assertNoSecretLeak(result, [githubToken], { tokenEnv: 'NODE_AUTH_TOKEN' })
 
-    const env = stepEnv(result)
-    const pkg = writeFixturePackage(join(result.dirs.workspace, 'pkg'), '@octo-org/widget', '1.0.0')
-    const publish = await runNpm(['publish'], { cwd: pkg, env })
-    expect(publish.code).toBe(0)
-    expect(registry.published.map((p) => `${p.name}@${p.version} by ${p.username}`)).toContain('@octo-org/widget@1.0.0 by github-actions[bot]')
-    const put = registry.requests.find((r) => r.method === 'PUT' && r.path === '/@octo-org%2fwidget')
-    expect(put?.headers.authorization).toBe(`Bearer ${githubToken}`)
+      // A later step publishes @octo-org/widget-<client> and installs it, every request with the job's token.
+      await publishAndInstall(client, registry, {
+        workspace: result.dirs.workspace,
+        env: stepEnv(result),
+        name: `@octo-org/widget-${client}`,
+        version: '1.0.0',
+        authorization: `Bearer ${githubToken}`,
+      })
+      expect(registry.published.map((p) => `${p.name} by ${p.username}`)).toContain(`@octo-org/widget-${client} by github-actions[bot]`)
 
-    const app = join(result.dirs.workspace, 'app')
-    mkdirSync(app)
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { '@octo-org/widget': '1.0.0' } }))
-    const install = await runNpm(['install', '--no-audit', '--no-fund'], { cwd: app, env })
-    expect(install.code).toBe(0)
-    expect(existsSync(join(app, 'node_modules', '@octo-org', 'widget', 'package.json'))).toBe(true)
-
-    const post = await runAction({ step: 'post', dirs: result.dirs })
-    expect(post.exitCode).toBe(0)
-    expect(existsSync(result.outputs['npmrc-path'])).toBe(false)
-  })
+      const post = await runAction({ step: 'post', dirs: result.dirs })
+      expect(post.exitCode).toBe(0)
+      expect(existsSync(result.outputs['npmrc-path'])).toBe(false)
+    },
+  )
 
   it('a token the registry refuses on whoami is a warning there, not a failure (GITHUB_TOKEN on whoami is unconfirmed)', async () => {
     const refused = `ghp_${alnum(36)}`
@@ -143,65 +182,66 @@ describe('Azure Artifacts', () => {
   })
   afterAll(() => registry?.stop())
 
-  it('writes username / _password / email for /npm/registry/ and /npm/, exports base64(PAT) masked, and npm whoami / publish / install send Basic ORG:PAT', async () => {
-    const pat = alnum(52).toLowerCase()
-    registry.addToken({ token: pat, username: 'mona@contoso.example' })
-    registry.accept(basic(org, pat))
-    const result = await runAction({ inputs: { 'registry-url': registry.url, token: pat } })
-    expect(result.exitCode).toBe(0)
-    expect(result.outputs).toMatchObject({ 'auth-method': 'token', username: 'mona@contoso.example', status: 'ok' })
-    expect(result.stdout).toContain('Registry kind: azure (Azure Artifacts; by path)')
+  it.each(NPMRC_CLIENTS)(
+    'writes username / _password / email for /npm/registry/ and /npm/, exports base64(PAT) masked, and %s publish / install send Basic ORG:PAT',
+    async (client) => {
+      const pat = alnum(52).toLowerCase()
+      registry.addToken({ token: pat, username: 'mona@contoso.example' })
+      registry.accept(basic(org, pat))
+      const first = registry.requests.length
+      const result = await runAction({ inputs: { 'registry-url': registry.url, token: pat }, env: npmOnPath(client) })
+      expect(result.exitCode).toBe(0)
+      expect(result.outputs).toMatchObject({ 'auth-method': 'token', username: 'mona@contoso.example', status: 'ok' })
+      expect(result.stdout).toContain('Registry kind: azure (Azure Artifacts; by path)')
 
-    const host = `//127.0.0.1:${registry.port}/${org}/_packaging/feed/npm/`
-    const email = "npm requires email to be set but doesn't use the value"
-    const npmrc = readFileSync(result.outputs['npmrc-path'], 'utf8')
-    for (const key of [`${host}registry/`, host]) {
-      expect(npmrc).toContain(`${key}:username=${org}\n`)
-      expect(npmrc).toContain(`${key}:_password=\${NODE_AUTH_TOKEN}\n`)
-      expect(npmrc).toContain(`${key}:email=${email}\n`)
-    }
-    expect(npmrc).not.toContain('_authToken')
-    expect(npmrc).toContain(`registry=${registry.url}`)
-    const encoded = Buffer.from(pat).toString('base64')
-    expect(result.env.NODE_AUTH_TOKEN).toBe(encoded)
-    // The PAT, its base64 form and the Basic ident (ORG:PAT) whoami sends are all masked.
-    const ident = Buffer.from(`${org}:${pat}`).toString('base64')
-    expect(result.masks).toEqual(expect.arrayContaining([pat, encoded, ident]))
-    expect(result.stdout.indexOf(`::add-mask::${ident}`)).toBeLessThan(result.stdout.indexOf('::group::Token'))
-    // The base64 form is masked before it is exported.
-    const maskAt = result.stdout.indexOf(`::add-mask::${encoded}`)
-    expect(maskAt).toBeGreaterThan(-1)
-    expect(maskAt).toBeLessThan(result.stdout.indexOf('Exported NPM_CONFIG_USERCONFIG and NODE_AUTH_TOKEN'))
+      const host = `//127.0.0.1:${registry.port}/${org}/_packaging/feed/npm/`
+      const email = "npm requires email to be set but doesn't use the value"
+      const npmrc = readFileSync(result.outputs['npmrc-path'], 'utf8')
+      for (const key of [`${host}registry/`, host]) {
+        expect(npmrc).toContain(`${key}:username=${org}\n`)
+        expect(npmrc).toContain(`${key}:_password=\${NODE_AUTH_TOKEN}\n`)
+        expect(npmrc).toContain(`${key}:email=${email}\n`)
+      }
+      expect(npmrc).not.toContain('_authToken')
+      expect(npmrc).toContain(`registry=${registry.url}`)
+      const encoded = Buffer.from(pat).toString('base64')
+      expect(result.env.NODE_AUTH_TOKEN).toBe(encoded)
+      // The PAT, its base64 form and the Basic ident (ORG:PAT) whoami sends are all masked.
+      const ident = Buffer.from(`${org}:${pat}`).toString('base64')
+      expect(result.masks).toEqual(expect.arrayContaining([pat, encoded, ident]))
+      expect(result.stdout.indexOf(`::add-mask::${ident}`)).toBeLessThan(result.stdout.indexOf('::group::Token'))
+      // The base64 form is masked before it is exported.
+      const maskAt = result.stdout.indexOf(`::add-mask::${encoded}`)
+      expect(maskAt).toBeGreaterThan(-1)
+      expect(maskAt).toBeLessThan(result.stdout.indexOf('Exported NPM_CONFIG_USERCONFIG and NODE_AUTH_TOKEN'))
 
-    const whoami = registry.requests.find((r) => r.path.endsWith('/-/whoami'))
-    expect(whoami?.path).toBe(`/${org}/_packaging/feed/npm/registry/-/whoami`)
-    expect(whoami?.headers.authorization).toBe(basic(org, pat))
-    expect(registry.requests.some((r) => r.path.includes('/-/npm/v1/tokens'))).toBe(false)
-    expect(result.stdout).toContain('Expiry unknown: Azure Artifacts has no npm token list')
-    expectQuietExpiry(result)
-    assertNoSecretLeak(result, [pat], { tokenEnv: 'NODE_AUTH_TOKEN' })
+      const whoami = registry.requests.slice(first).find((r) => r.path.endsWith('/-/whoami'))
+      expect(whoami?.path).toBe(`/${org}/_packaging/feed/npm/registry/-/whoami`)
+      expect(whoami?.headers.authorization).toBe(basic(org, pat))
+      expect(registry.requests.slice(first).some((r) => r.path.includes('/-/npm/v1/tokens'))).toBe(false)
+      expect(result.stdout).toMatch(/Expiry unknown\W+Azure Artifacts has no (npm )?token list/)
+      expectQuietExpiry(result)
+      assertNoSecretLeak(result, [pat], { tokenEnv: 'NODE_AUTH_TOKEN' })
 
-    const env = stepEnv(result)
-    const before = registry.requests.length
-    // With username/_password npm's whoami answers the configured username without asking (npm's get-identity).
-    const npmWhoami = await runNpm(['whoami'], { cwd: result.dirs.workspace, env })
-    expect(npmWhoami.stdout.trim()).toBe(org)
-    const pkg = writeFixturePackage(join(result.dirs.workspace, 'pkg'), 'azure-fixture', '2.0.0')
-    expect((await runNpm(['publish'], { cwd: pkg, env })).code).toBe(0)
-    const app = join(result.dirs.workspace, 'app')
-    mkdirSync(app)
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { 'azure-fixture': '2.0.0' } }))
-    expect((await runNpm(['install', '--no-audit', '--no-fund'], { cwd: app, env })).code).toBe(0)
-    expect(existsSync(join(app, 'node_modules', 'azure-fixture', 'package.json'))).toBe(true)
-    const npmRequests = registry.requests.slice(before)
-    expect(npmRequests.length).toBeGreaterThanOrEqual(4)
-    for (const r of npmRequests) expect(r.headers.authorization).toBe(basic(org, pat))
+      const env = stepEnv(result)
+      // With username/_password npm's whoami answers the configured username without asking (npm's get-identity);
+      // pnpm 12 asks the registry (which answers only Basic ORG:PAT) and prints its answer.
+      const whoamiStep = await runNpmrcClient(client, ['whoami'], { cwd: result.dirs.workspace, env })
+      expect(whoamiStep.stdout.trim()).toBe(client === 'pnpm12' ? 'mona@contoso.example' : org)
+      await publishAndInstall(client, registry, {
+        workspace: result.dirs.workspace,
+        env,
+        name: `azure-fixture-${client}`,
+        version: '2.0.0',
+        authorization: basic(org, pat),
+      })
 
-    const post = await runAction({ step: 'post', dirs: result.dirs })
-    expect(post.exitCode).toBe(0)
-    expect(existsSync(result.outputs['npmrc-path'])).toBe(false)
-    assertNoSecretLeak(post, [pat], { tokenEnv: 'NODE_AUTH_TOKEN' }) // main's GITHUB_ENV file is under the same root
-  })
+      const post = await runAction({ step: 'post', dirs: result.dirs })
+      expect(post.exitCode).toBe(0)
+      expect(existsSync(result.outputs['npmrc-path'])).toBe(false)
+      assertNoSecretLeak(post, [pat], { tokenEnv: 'NODE_AUTH_TOKEN' }) // main's GITHUB_ENV file is under the same root
+    },
+  )
 
   it('a PAT Azure refuses fails the step with Azure advice', async () => {
     const bad = alnum(52).toLowerCase()
@@ -216,72 +256,62 @@ describe('Azure Artifacts', () => {
 })
 
 describe('JFrog Artifactory, proven by npm and pnpm', () => {
-  it('token form under the repository path; npm whoami / publish and a pnpm install through the .npmrc', async () => {
-    const registry = await privateRegistry('/artifactory/api/npm/npm-local/')
-    try {
-      const token = `cmVmdGtuOjAxOj${alnum(40)}`
-      registry.addToken({ token, username: 'ci-publisher' })
-      registry.accept(`Bearer ${token}`)
-      const result = await runAction({ inputs: { 'registry-url': registry.url, token, 'package-manager': 'pnpm' } })
-      expect(result.exitCode).toBe(0)
-      expect(result.outputs).toMatchObject({ username: 'ci-publisher', status: 'ok' })
-      expect(result.stdout).toContain('Registry kind: artifactory (JFrog Artifactory; by path)')
-      const npmrc = readFileSync(result.outputs['npmrc-path'], 'utf8')
-      expect(npmrc).toContain(`//127.0.0.1:${registry.port}/artifactory/api/npm/npm-local/:_authToken=\${NODE_AUTH_TOKEN}`)
-      expect(npmrc).toContain(`registry=${registry.url}`)
-      expect(registry.requests.find((r) => r.path.endsWith('/-/whoami'))?.path).toBe('/artifactory/api/npm/npm-local/-/whoami')
-      assertNoSecretLeak(result, [token], { tokenEnv: 'NODE_AUTH_TOKEN' })
+  it.each(NPMRC_CLIENTS)(
+    'token form under the repository path; %s publishes and installs through the .npmrc, and gets nothing once post removed it',
+    async (client) => {
+      const registry = await privateRegistry('/artifactory/api/npm/npm-local/')
+      try {
+        const token = `cmVmdGtuOjAxOj${alnum(40)}`
+        registry.addToken({ token, username: 'ci-publisher' })
+        registry.accept(`Bearer ${token}`)
+        const result = await runAction({
+          inputs: { 'registry-url': registry.url, token, 'package-manager': client === 'pnpm12' ? 'pnpm' : 'npm' },
+          env: npmOnPath(client),
+        })
+        expect(result.exitCode).toBe(0)
+        expect(result.outputs).toMatchObject({ username: 'ci-publisher', status: 'ok' })
+        expect(result.stdout).toContain('Registry kind: artifactory (JFrog Artifactory; by path)')
+        const npmrc = readFileSync(result.outputs['npmrc-path'], 'utf8')
+        expect(npmrc).toContain(`//127.0.0.1:${registry.port}/artifactory/api/npm/npm-local/:_authToken=\${NODE_AUTH_TOKEN}`)
+        expect(npmrc).toContain(`registry=${registry.url}`)
+        expect(registry.requests.find((r) => r.path.endsWith('/-/whoami'))?.path).toBe('/artifactory/api/npm/npm-local/-/whoami')
+        assertNoSecretLeak(result, [token], { tokenEnv: 'NODE_AUTH_TOKEN' })
 
-      const env = stepEnv(result)
-      expect((await runNpm(['whoami'], { cwd: result.dirs.workspace, env })).stdout.trim()).toBe('ci-publisher')
-      const pkg = writeFixturePackage(join(result.dirs.workspace, 'pkg'), 'jfrog-fixture', '1.2.3')
-      expect((await runNpm(['publish'], { cwd: pkg, env })).code).toBe(0)
-      expect(registry.published.map((p) => p.name)).toContain('jfrog-fixture')
+        // The client reads the .npmrc the action wrote (NPM_CONFIG_USERCONFIG): registry and token, for packument and tarball.
+        const env = stepEnv(result)
+        expect((await runNpmrcClient(client, ['whoami'], { cwd: result.dirs.workspace, env })).stdout.trim()).toBe('ci-publisher')
+        await publishAndInstall(client, registry, {
+          workspace: result.dirs.workspace,
+          env,
+          name: 'jfrog-fixture',
+          version: '1.2.3',
+          authorization: `Bearer ${token}`,
+        })
 
-      // pnpm reads the .npmrc the action wrote (NPM_CONFIG_USERCONFIG) and sends the token for packument and tarball.
-      const app = join(result.dirs.workspace, 'app')
-      mkdirSync(app)
-      writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { 'jfrog-fixture': '1.2.3' } }))
-      const before = registry.requests.length
-      const pnpm = await runCli(PNPM, ['install', '--no-frozen-lockfile', '--reporter=append-only'], app, {
-        ...env,
-        CI: 'true',
-        npm_config_update_notifier: 'false',
-      })
-      expect({ code: pnpm.code, out: pnpm.stdout + pnpm.stderr }).toMatchObject({ code: 0 })
-      expect(existsSync(join(app, 'node_modules', 'jfrog-fixture', 'package.json'))).toBe(true)
-      const pnpmRequests = registry.requests.slice(before)
-      expect(pnpmRequests.map((r) => r.path)).toEqual(
-        expect.arrayContaining(['/artifactory/api/npm/npm-local/jfrog-fixture', '/artifactory/api/npm/npm-local/jfrog-fixture/-/jfrog-fixture-1.2.3.tgz']),
-      )
-      for (const r of pnpmRequests) expect(r.headers.authorization).toBe(`Bearer ${token}`)
-
-      // Without the action's config, pnpm gets nothing from this registry.
-      const post = await runAction({ step: 'post', dirs: result.dirs })
-      expect(post.exitCode).toBe(0)
-      const again = join(result.dirs.workspace, 'again')
-      mkdirSync(again)
-      writeFileSync(join(again, 'package.json'), readFileSync(join(app, 'package.json')))
-      const freshHome = join(result.dirs.root, 'fresh-home') // no store or metadata cache from the install above
-      mkdirSync(freshHome)
-      const denied = await runCli(PNPM, ['install', '--no-frozen-lockfile', '--reporter=append-only', `--registry=${registry.url}`], again, {
-        ...env,
-        HOME: freshHome,
-        XDG_CACHE_HOME: undefined,
-        XDG_DATA_HOME: undefined,
-        CI: 'true',
-        npm_config_update_notifier: 'false',
-      })
-      expect(denied.code).not.toBe(0)
-      expect(denied.stdout + denied.stderr).toMatch(/401/)
-    } finally {
-      await registry.stop()
-    }
-  })
+        // Without the action's config, the client gets nothing from this registry.
+        const post = await runAction({ step: 'post', dirs: result.dirs })
+        expect(post.exitCode).toBe(0)
+        const freshHome = join(result.dirs.root, 'fresh-home') // no store or metadata cache from the install above
+        mkdirSync(freshHome)
+        const again = appDir(join(result.dirs.workspace, 'again'), { 'jfrog-fixture': '1.2.3' })
+        const denied = await runNpmrcClient(
+          client,
+          client === 'pnpm12'
+            ? ['install', '--no-frozen-lockfile', '--reporter=append-only', `--registry=${registry.url}`]
+            : ['install', '--no-audit', '--no-fund', `--registry=${registry.url}`],
+          { cwd: again, env: { ...env, HOME: freshHome, npm_config_cache: join(freshHome, 'cache') } },
+        )
+        expect(denied.code).not.toBe(0)
+        expect(denied.stdout + denied.stderr).toMatch(/401/)
+      } finally {
+        await registry.stop()
+      }
+    },
+  )
 })
 
 describe('Yarn 2+ (reads .yarnrc.yml, never .npmrc)', () => {
-  it('detects the Yarn project, writes npmRegistries / npmScopes to $HOME/.yarnrc.yml; yarn npm whoami and yarn install work; post restores the file', async () => {
+  it('detects the Yarn project, writes npmRegistries / npmScopes to $HOME/.yarnrc.yml; Yarn 4 publishes, whoami and installs the scoped package through it; post restores the file', async () => {
     const registry = await privateRegistry('/npm/')
     try {
       const token = `npm_${alnum(36)}`
@@ -314,15 +344,21 @@ describe('Yarn 2+ (reads .yarnrc.yml, never .npmrc)', () => {
       expect(yarnrc).not.toContain(token)
       assertNoSecretLeak(result, [token], { tokenEnv: 'NODE_AUTH_TOKEN' })
 
-      // npm (publishing the fixture) reads the .npmrc; Yarn the home .yarnrc.yml.
-      const env = stepEnv(result, { YARN_ENABLE_TELEMETRY: '0', YARN_ENABLE_IMMUTABLE_INSTALLS: 'false', CI: 'true' })
+      // Yarn reads only the home .yarnrc.yml: it publishes the fixture (a Yarn project of its own) through the scope's registry.
+      const env = stepEnv(result, { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' })
       const pkg = writeFixturePackage(join(result.dirs.workspace, 'pkg'), '@octo-org/berry-fixture', '1.0.0')
-      expect((await runNpm(['publish'], { cwd: pkg, env })).code).toBe(0)
+      writeFileSync(join(pkg, 'yarn.lock'), '')
+      expect(outcome(await runYarn(['install'], { cwd: pkg, env }))).toEqual({ code: 0, out: '' }) // no dependencies: its lockfile only
+      const publishFrom = registry.requests.length
+      const published = await runYarn(['npm', 'publish'], { cwd: pkg, env })
+      expect(outcome(published)).toEqual({ code: 0, out: '' })
+      expect(registry.published.map((p) => `${p.name}@${p.version} by ${p.username}`)).toContain('@octo-org/berry-fixture@1.0.0 by berry')
+      expect(registry.requests.slice(publishFrom).find((r) => r.method === 'PUT')?.headers.authorization).toBe(`Bearer ${token}`)
 
       const before = registry.requests.length
-      const whoami = await runCli(YARN, ['npm', 'whoami', '--scope', 'octo-org'], project, env)
+      const whoami = await runYarn(['npm', 'whoami', '--scope', 'octo-org'], { cwd: project, env })
       expect({ code: whoami.code, out: whoami.stdout.trim() }).toMatchObject({ code: 0, out: expect.stringContaining('berry') })
-      const install = await runCli(YARN, ['install'], project, env)
+      const install = await runYarn(['install'], { cwd: project, env })
       if (install.code !== 0) throw new Error(`yarn install failed:\n${install.stdout}\n${install.stderr}`)
       expect(existsSync(join(project, 'node_modules', '@octo-org', 'berry-fixture', 'package.json'))).toBe(true)
       const yarnRequests = registry.requests.slice(before)
@@ -336,7 +372,7 @@ describe('Yarn 2+ (reads .yarnrc.yml, never .npmrc)', () => {
       expect(readFileSync(homeYarnrc, 'utf8')).toBe(original)
       expect(existsSync(result.outputs['npmrc-path'])).toBe(false)
       // Yarn has no credential for the registry any more.
-      const after = await runCli(YARN, ['npm', 'whoami', '--scope', 'octo-org'], project, env)
+      const after = await runYarn(['npm', 'whoami', '--scope', 'octo-org'], { cwd: project, env })
       expect(after.code).not.toBe(0)
       assertNoSecretLeak(post, [token], { tokenEnv: 'NODE_AUTH_TOKEN' })
     } finally {
@@ -362,8 +398,8 @@ describe('Yarn 2+ (reads .yarnrc.yml, never .npmrc)', () => {
       mkdirSync(project)
       writeFileSync(join(project, 'package.json'), '{"name":"p","version":"1.0.0","private":true}')
       writeFileSync(join(project, 'yarn.lock'), '')
-      const env = stepEnv(result, { YARN_ENABLE_TELEMETRY: '0', NODE_AUTH_TOKEN: token })
-      const whoami = await runCli(YARN, ['npm', 'whoami'], project, env)
+      const env = stepEnv(result, { NODE_AUTH_TOKEN: token })
+      const whoami = await runYarn(['npm', 'whoami'], { cwd: project, env })
       expect({ code: whoami.code, out: whoami.stdout.trim() }).toMatchObject({ code: 0, out: expect.stringContaining('berry2') })
       assertNoSecretLeak(result, [token])
       const post = await runAction({ step: 'post', dirs: result.dirs })

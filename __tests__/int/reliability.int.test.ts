@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path'
 import { cleanupRunDirs, runAction, type RunActionResult, type RunDirs } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { startFakeNpmjs, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
-import { npmStepEnv, runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
+import { installWith, NPMRC_CLIENTS, npmStepEnv, publishWith, runYarn, writeFixturePackage } from '../../test-support/npm-cli.ts'
 
 const stamp = () => `${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36)}`
 const TOKEN_A = `npm_RELA${stamp()}publishing`
@@ -51,67 +51,71 @@ async function freshDirs(): Promise<RunDirs> {
 }
 
 describe('two uses of the action in one job (item 10)', () => {
-  it('keeps both registries configured, npm uses both, and the reverse-order post steps give the file back byte for byte', async () => {
-    const dirs = await freshDirs()
-    const npmrc = join(dirs.runnerTemp, '.npmrc')
-    // The user's own file, with a line each step displaces and no final line break.
-    const before = `fund=false\n//127.0.0.1:${a.port}/:_authToken=${OLD}\n@acme:registry=https://old.example.test/`
-    writeFileSync(npmrc, before, { mode: 0o644 })
+  it.each(NPMRC_CLIENTS)(
+    'keeps both registries configured, %s uses both, and the reverse-order post steps give the file back byte for byte',
+    async (client) => {
+      const dirs = await freshDirs()
+      const npmrc = join(dirs.runnerTemp, '.npmrc')
+      // The user's own file, with a line each step displaces and no final line break.
+      const before = `fund=false\n//127.0.0.1:${a.port}/:_authToken=${OLD}\n@acme:registry=https://old.example.test/`
+      writeFileSync(npmrc, before, { mode: 0o644 })
 
-    const first = await runAction({ inputs: { token: TOKEN_A, 'registry-url': a.url }, dirs })
-    expect(first.exitCode).toBe(0)
-    expect(first.outputs['npmrc-path']).toBe(npmrc)
-    const second = await runAction({ inputs: { token: TOKEN_B, 'registry-url': b.url, scope: '@acme', 'token-env': 'GPR_TOKEN' }, dirs: first.dirs })
-    expect(second.exitCode).toBe(0)
-    expect(second.outputs['npmrc-path']).toBe(npmrc)
+      const first = await runAction({ inputs: { token: TOKEN_A, 'registry-url': a.url }, dirs })
+      expect(first.exitCode).toBe(0)
+      expect(first.outputs['npmrc-path']).toBe(npmrc)
+      const second = await runAction({ inputs: { token: TOKEN_B, 'registry-url': b.url, scope: '@acme', 'token-env': 'GPR_TOKEN' }, dirs: first.dirs })
+      expect(second.exitCode).toBe(0)
+      expect(second.outputs['npmrc-path']).toBe(npmrc)
 
-    const both = readFileSync(npmrc, 'utf8')
-    expect(both).toMatch(new RegExp(`^//127\\.0\\.0\\.1:${a.port}/:_authToken=\\$\\{NODE_AUTH_TOKEN\\}$`, 'm'))
-    expect(both).toMatch(new RegExp(`^//127\\.0\\.0\\.1:${b.port}/:_authToken=\\$\\{GPR_TOKEN\\}$`, 'm'))
-    expect(both).toMatch(new RegExp(`^@acme:registry=http://127\\.0\\.0\\.1:${b.port}/$`, 'm'))
-    expect(both.split('\n').filter((l) => l.startsWith('# >>> setup-npm-auth for //127.0.0.1:'))).toHaveLength(2)
+      const both = readFileSync(npmrc, 'utf8')
+      expect(both).toMatch(new RegExp(`^//127\\.0\\.0\\.1:${a.port}/:_authToken=\\$\\{NODE_AUTH_TOKEN\\}$`, 'm'))
+      expect(both).toMatch(new RegExp(`^//127\\.0\\.0\\.1:${b.port}/:_authToken=\\$\\{GPR_TOKEN\\}$`, 'm'))
+      expect(both).toMatch(new RegExp(`^@acme:registry=http://127\\.0\\.0\\.1:${b.port}/$`, 'm'))
+      expect(both.split('\n').filter((l) => l.startsWith('# >>> setup-npm-auth for //127.0.0.1:'))).toHaveLength(2)
 
-    // A later step: publish to A (unscoped, default registry = a) and install @acme/lib from B.
-    const env = { ...npmStepEnv(join(dirs.root, 'npm-home')), ...first.env, ...second.env, npm_config_registry: a.url }
-    const pkg = writeFixturePackage(join(dirs.workspace, 'pub'), 'two-step-pkg', '1.0.0')
-    const publish = await runNpm(['publish'], { cwd: pkg, env })
-    expect(publish.code).toBe(0)
-    expect(a.published.map((p) => `${p.name}@${p.version} by ${p.username}`)).toContain('two-step-pkg@1.0.0 by publisher')
-    const lib = writeFixturePackage(join(dirs.workspace, 'lib'), '@acme/lib', '2.0.0')
-    expect((await runNpm(['publish'], { cwd: lib, env })).code).toBe(0)
-    expect(b.published.map((p) => `${p.name}@${p.version} by ${p.username}`)).toContain('@acme/lib@2.0.0 by reader')
-    expect(a.published.map((p) => p.name)).not.toContain('@acme/lib')
-    // An install reading both registries: the scope from B, the unscoped package from A.
-    const app = join(dirs.workspace, 'app')
-    mkdirSync(app)
-    writeFileSync(
-      join(app, 'package.json'),
-      JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { '@acme/lib': '2.0.0', 'two-step-pkg': '1.0.0' } }),
-    )
-    const aBefore = a.requests.length
-    const bBefore = b.requests.length
-    const install = await runNpm(['install', '--no-audit', '--no-fund'], { cwd: app, env })
-    expect(install.code).toBe(0)
-    expect(existsSync(join(app, 'node_modules', '@acme', 'lib', 'package.json'))).toBe(true)
-    expect(existsSync(join(app, 'node_modules', 'two-step-pkg', 'package.json'))).toBe(true)
-    const aRequests = a.requests.slice(aBefore)
-    const bRequests = b.requests.slice(bBefore)
-    expect(aRequests.length).toBeGreaterThan(0)
-    expect(bRequests.length).toBeGreaterThan(0)
-    for (const r of aRequests) expect(r.headers.authorization).toBe(`Bearer ${TOKEN_A}`)
-    for (const r of bRequests) expect(r.headers.authorization).toBe(`Bearer ${TOKEN_B}`)
+      // A later step: publish to A (unscoped, default registry = a) and @acme/lib to B.
+      const env = { ...npmStepEnv(join(dirs.root, 'npm-home')), ...first.env, ...second.env, npm_config_registry: a.url }
+      const [unscoped, scoped] = [`two-step-${client}`, `@acme/lib-${client}`]
+      const pkg = writeFixturePackage(join(dirs.workspace, 'pub'), unscoped, '1.0.0')
+      const publish = await publishWith(client, { cwd: pkg, env })
+      expect({ code: publish.code, stderr: publish.code === 0 ? '' : publish.stderr }).toEqual({ code: 0, stderr: '' })
+      expect(a.published.map((p) => `${p.name}@${p.version} by ${p.username}`)).toContain(`${unscoped}@1.0.0 by publisher`)
+      const lib = writeFixturePackage(join(dirs.workspace, 'lib'), scoped, '2.0.0')
+      expect((await publishWith(client, { cwd: lib, env })).code).toBe(0)
+      expect(b.published.map((p) => `${p.name}@${p.version} by ${p.username}`)).toContain(`${scoped}@2.0.0 by reader`)
+      expect(a.published.map((p) => p.name)).not.toContain(scoped)
+      // An install reading both registries (on a HOME of its own: nothing cached by the publishes): the scope from B, the unscoped package from A.
+      const app = join(dirs.workspace, 'app')
+      mkdirSync(app)
+      writeFileSync(
+        join(app, 'package.json'),
+        JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { [scoped]: '2.0.0', [unscoped]: '1.0.0' } }),
+      )
+      const aBefore = a.requests.length
+      const bBefore = b.requests.length
+      const install = await installWith(client, { cwd: app, env: { ...env, ...npmStepEnv(join(dirs.root, 'install-home')) } })
+      expect({ code: install.code, stderr: install.code === 0 ? '' : install.stderr }).toEqual({ code: 0, stderr: '' })
+      expect(existsSync(join(app, 'node_modules', '@acme', `lib-${client}`, 'package.json'))).toBe(true)
+      expect(existsSync(join(app, 'node_modules', unscoped, 'package.json'))).toBe(true)
+      const aRequests = a.requests.slice(aBefore)
+      const bRequests = b.requests.slice(bBefore)
+      expect(aRequests.map((r) => r.path)).toContain(`/${unscoped}/-/${unscoped}-1.0.0.tgz`)
+      expect(bRequests.map((r) => r.path)).toContain(`/@acme/lib-${client}/-/lib-${client}-2.0.0.tgz`)
+      for (const r of aRequests) expect(r.headers.authorization).toBe(`Bearer ${TOKEN_A}`)
+      for (const r of bRequests) expect(r.headers.authorization).toBe(`Bearer ${TOKEN_B}`)
 
-    // Post steps run in reverse order: the second's takes back its own block only.
-    const post2 = await runAction({ step: 'post', dirs: second.dirs })
-    expect(post2.exitCode).toBe(0)
-    const afterPost2 = readFileSync(npmrc, 'utf8')
-    expect(afterPost2).not.toContain('GPR_TOKEN')
-    expect(afterPost2).toMatch(new RegExp(`^//127\\.0\\.0\\.1:${a.port}/:_authToken=\\$\\{NODE_AUTH_TOKEN\\}$`, 'm'))
-    const post1 = await runAction({ step: 'post', dirs: first.dirs })
-    expect(post1.exitCode).toBe(0)
-    expect(readFileSync(npmrc, 'utf8')).toBe(before)
-    for (const r of [first, second, post2, post1]) canary(r)
-  })
+      // Post steps run in reverse order: the second's takes back its own block only.
+      const post2 = await runAction({ step: 'post', dirs: second.dirs })
+      expect(post2.exitCode).toBe(0)
+      const afterPost2 = readFileSync(npmrc, 'utf8')
+      expect(afterPost2).not.toContain('GPR_TOKEN')
+      expect(afterPost2).toMatch(new RegExp(`^//127\\.0\\.0\\.1:${a.port}/:_authToken=\\$\\{NODE_AUTH_TOKEN\\}$`, 'm'))
+      const post1 = await runAction({ step: 'post', dirs: first.dirs })
+      expect(post1.exitCode).toBe(0)
+      expect(readFileSync(npmrc, 'utf8')).toBe(before)
+      for (const r of [first, second, post2, post1]) canary(r)
+    },
+  )
 
   it('a second step for the same registry replaces that registry block only', async () => {
     const first = await runAction({ inputs: { token: TOKEN_A, 'registry-url': a.url } })
@@ -128,7 +132,7 @@ describe('two uses of the action in one job (item 10)', () => {
 })
 
 describe('two uses of the action in one job, for Yarn 2+ (item 10)', () => {
-  it('the user-level .yarnrc.yml holds both registries for Yarn, and the reverse-order posts give it back byte for byte', async () => {
+  it('the user-level .yarnrc.yml holds both registries for Yarn, Yarn 4 publishes to and installs from both with their tokens, and the reverse-order posts give it back byte for byte', async () => {
     const dirs = await freshDirs()
     const yarnrc = join(dirs.home, '.yarnrc.yml')
     const before = 'enableTelemetry: false\nnpmRegistries:\n  "https://old.example.test/":\n    npmAuthToken: "${OLD_TOKEN}"\n'
@@ -149,6 +153,39 @@ describe('two uses of the action in one job, for Yarn 2+ (item 10)', () => {
     expect(Object.keys(seen.npmRegistries)).toEqual(expect.arrayContaining(['https://old.example.test/', `//127.0.0.1:${a.port}/`, `//127.0.0.1:${b.port}/`]))
     expect(seen.npmRegistries[`//127.0.0.1:${a.port}/`].npmAuthToken).toBe('${NODE_AUTH_TOKEN}')
     expect(seen.npmRegistries[`//127.0.0.1:${b.port}/`].npmAuthToken).toBe('${GPR_TOKEN}')
+
+    // Yarn 4 itself, in later steps: it publishes and installs the unscoped package on A with A's token, @acme's on B with B's.
+    // OLD_TOKEN: the user's own entry references it, and Yarn refuses a config naming an unset variable.
+    const yarnEnv = { ...first.env, ...second.env, HOME: dirs.home, OLD_TOKEN: 'unused', YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' }
+    const [aBefore, bBefore] = [a.requests.length, b.requests.length]
+    for (const [name, version] of [
+      ['two-step-yarn', '1.0.0'],
+      ['@acme/lib-yarn', '2.0.0'],
+    ]) {
+      const pkg = writeFixturePackage(join(dirs.workspace, name.replace('/', '-')), name, version)
+      writeFileSync(join(pkg, 'yarn.lock'), '')
+      expect((await runYarn(['install'], { cwd: pkg, env: yarnEnv })).code).toBe(0) // no dependencies: its lockfile only
+      const published = await runYarn(['npm', 'publish'], { cwd: pkg, env: yarnEnv })
+      expect({ code: published.code, out: published.code === 0 ? '' : published.stdout }).toEqual({ code: 0, out: '' })
+    }
+    expect(a.published.map((p) => `${p.name}@${p.version} by ${p.username}`)).toContain('two-step-yarn@1.0.0 by publisher')
+    expect(b.published.map((p) => `${p.name}@${p.version} by ${p.username}`)).toContain('@acme/lib-yarn@2.0.0 by reader')
+    const project = join(dirs.workspace, 'yarn-app')
+    mkdirSync(project)
+    // The seeded versions are seconds old: Yarn 4.10+ holds back versions younger than a day unless preapproved.
+    writeFileSync(join(project, '.yarnrc.yml'), 'nodeLinker: node-modules\nnpmPreapprovedPackages: ["two-step-yarn", "@acme/*"]\n')
+    writeFileSync(join(project, 'yarn.lock'), '')
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'app', private: true, dependencies: { '@acme/lib-yarn': '2.0.0', 'two-step-yarn': '1.0.0' } }),
+    )
+    const install = await runYarn(['install'], { cwd: project, env: yarnEnv })
+    expect({ code: install.code, out: install.code === 0 ? '' : install.stdout }).toEqual({ code: 0, out: '' })
+    expect(existsSync(join(project, 'node_modules', '@acme', 'lib-yarn', 'package.json'))).toBe(true)
+    expect(a.requests.slice(aBefore).map((r) => r.path)).toContain('/two-step-yarn/-/two-step-yarn-1.0.0.tgz')
+    expect(b.requests.slice(bBefore).map((r) => decodeURIComponent(r.path))).toContain('/@acme/lib-yarn/-/lib-yarn-2.0.0.tgz')
+    for (const r of a.requests.slice(aBefore)) expect(r.headers.authorization).toBe(`Bearer ${TOKEN_A}`)
+    for (const r of b.requests.slice(bBefore)) expect(r.headers.authorization).toBe(`Bearer ${TOKEN_B}`)
 
     const post2 = await runAction({ step: 'post', dirs: second.dirs })
     expect(post2.exitCode).toBe(0)

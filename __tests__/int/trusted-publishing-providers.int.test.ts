@@ -1,6 +1,6 @@
 // Trusted publishing everywhere npm accepts it (issue #15): GitLab CI/CD and CircleCI besides GitHub
-// Actions. The real npm CLI on PATH (npm 11.19) publishes by its own OIDC exchange with NPM_ID_TOKEN, and
-// configures publishers with `npm trust github|gitlab|circleci|list|revoke` against our npmjs fake
+// Actions. The real npm CLI (npm 11.19 on PATH; npm 12 and pnpm 12 on the paths users take) publishes by its
+// own OIDC exchange with NPM_ID_TOKEN, and configures publishers with `npm trust github|gitlab|circleci|list|revoke` against our npmjs fake
 // (test-support/oidc-fakes.ts: real RS256 ID tokens per provider, the exchange matching exactly the claims
 // npm matches, the trust API with write access and 2FA). Then the CLI's pre-flight
 // (`setup-npm-auth preflight`) on each provider: what it reports, the `npm trust` command it prints
@@ -11,7 +11,16 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { assertNoSecretLeak, processCanaryInput } from '../../test-support/canary.ts'
 import { FAKE_OTP, randomAlnum, sha512Hex, type FakeNpmjs, type TokenSpec } from '../../test-support/fake-npmjs.ts'
-import { npmStepEnv, runNpm, writeFixturePackage } from '../../test-support/npm-cli.ts'
+import {
+  NPM_CLIENTS,
+  NPMRC_CLIENTS,
+  npmStepEnv,
+  publishWith,
+  runNpmClient,
+  writeFixturePackage,
+  type NpmClient,
+  type NpmrcClient,
+} from '../../test-support/npm-cli.ts'
 import {
   ACTION_NOT_ALLOWED,
   circleciIssuer,
@@ -148,30 +157,40 @@ function maintainerToken(packages: string[], extra: Partial<TokenSpec> = {}): st
   return token
 }
 
-/** The real npm CLI on PATH, as a CI step or a laptop runs it, in `cwd` (default the package). */
-async function npm(c: Case, args: string[], opts: { env?: Record<string, string | undefined>; config: string; cwd?: string }): Promise<ProcessResult> {
+/** The real npm CLI (npm 11 on PATH unless `client` says npm 12), as a CI step or a laptop runs it, in `cwd` (default the package). */
+async function npm(
+  c: Case,
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; config: string; cwd?: string; client?: NpmClient },
+): Promise<ProcessResult> {
   const home = mkdtempSync(join(c.root, 'home-'))
-  const result = await runNpm(args, { cwd: opts.cwd ?? c.pkg, env: { ...CLEAN, ...npmStepEnv(home), NPM_CONFIG_USERCONFIG: opts.config, ...opts.env } })
+  const env = { ...CLEAN, ...npmStepEnv(home), NPM_CONFIG_USERCONFIG: opts.config, ...opts.env }
+  const result = await runNpmClient(opts.client ?? 'npm11', args, { cwd: opts.cwd ?? c.pkg, env })
   runs.push({ result, root: c.root })
   return result
 }
 
-/** `npm publish` (or `npm stage publish`) through a userconfig that routes the registry and holds no credential. */
-const publish = (c: Case, env: Record<string, string | undefined>, stage = false) =>
-  npm(c, stage ? ['stage', 'publish'] : ['publish'], { env, config: userconfig() })
+/** `<client> publish` (or `npm stage publish`) through a userconfig that routes the registry and holds no credential. */
+async function publish(c: Case, env: Record<string, string | undefined>, stage = false, client: NpmrcClient = 'npm11'): Promise<ProcessResult> {
+  if (client !== 'pnpm12') return npm(c, stage ? ['stage', 'publish'] : ['publish'], { env, config: userconfig(), client })
+  const home = mkdtempSync(join(c.root, 'home-'))
+  const result = await publishWith(client, { cwd: c.pkg, env: { ...CLEAN, ...npmStepEnv(home), NPM_CONFIG_USERCONFIG: userconfig(), ...env } })
+  runs.push({ result, root: c.root })
+  return result
+}
 
 /**
  * `npm trust …` from a laptop (a folder without package.json) with a maintainer's token for the package in
  * the userconfig, and `--otp=FAKE_OTP` unless `otp: false`; `--registry` added unless `args` name one.
  */
-async function trust(c: Case, args: string[], opts: { token?: string; otp?: boolean } = {}): Promise<ProcessResult> {
+async function trust(c: Case, args: string[], opts: { token?: string; otp?: boolean; client?: NpmClient } = {}): Promise<ProcessResult> {
   const token = opts.token ?? maintainerToken([c.name])
   const laptop = mkdtempSync(join(c.root, 'laptop-'))
   const extra = [
     ...(opts.otp === false ? [] : [`--otp=${FAKE_OTP}`]),
     ...(args.some((a) => a === '--registry' || a.startsWith('--registry=')) ? [] : ['--registry', registry.url]),
   ]
-  return npm(c, ['trust', ...args, ...extra], { config: userconfig(token), cwd: laptop })
+  return npm(c, ['trust', ...args, ...extra], { config: userconfig(token), cwd: laptop, client: opts.client })
 }
 
 /** `npm trust circleci <name>` with the default CircleCI claims (org, project, pipeline definition, VCS origin). */
@@ -190,14 +209,17 @@ const circleTrustArgs = (name: string) => [
 
 /** npm's exchanges for a package (the CLI's carry our user agent). */
 const npmExchanges = (name: string) => tp.exchanges.filter((e) => e.packageName === name && /^npm\//.test(e.userAgent))
+/** The publishing client's own exchanges: npm's carry npm's user agent; pnpm 12 sends none (the CLI's carry ours). */
+const clientExchanges = (name: string, client: NpmrcClient) =>
+  client === 'pnpm12' ? tp.exchanges.filter((e) => e.packageName === name && e.userAgent === '') : npmExchanges(name)
 const expectPublished = (r: ProcessResult) => expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: '' })
 const expectPublishFailed = (r: ProcessResult) => {
   expect(r.code).not.toBe(0)
   expect(r.stderr).toMatch(/npm error code (E404|ENEEDAUTH)\b/)
 }
-/** The version npm published by OIDC, with the token npm's exchange issued. */
-function expectPublishedByOidc(name: string, version = '1.1.0'): void {
-  const last = npmExchanges(name).at(-1)
+/** The version the client published by OIDC, with the token its own exchange issued. */
+function expectPublishedByOidc(name: string, version = '1.1.0', client: NpmrcClient = 'npm11'): void {
+  const last = clientExchanges(name, client).at(-1)
   expect(last?.status).toBe(201)
   expect(tp.publishedByOidc()).toContainEqual(expect.objectContaining({ name, version, tokenKey: sha512Hex(last!.token!) }))
 }
@@ -286,19 +308,20 @@ describe('ID tokens per provider (test-support)', () => {
 // ---- npm publish by npm's own exchange -----------------------------------------------------------
 
 describe("GitLab CI/CD: npm publish by npm's own exchange (NPM_ID_TOKEN)", () => {
-  it('a matching gitlab publisher: published with the exchanged token, no credential in the userconfig', async () => {
-    const c = await existing('tp-gitlab-ok', GITLAB)
+  it.each(NPMRC_CLIENTS)('a matching gitlab publisher: %s publishes with the exchanged token, no credential in the userconfig', async (client) => {
+    const c = await existing(`tp-gitlab-ok-${client}`, GITLAB)
     const before = registry.requests.length
-    const r = await publish(c, onGitLab())
+    const r = await publish(c, onGitLab(), false, client)
     expectPublished(r)
-    const [exchange] = npmExchanges(c.name)
+    const [exchange] = clientExchanges(c.name, client)
     expect(exchange).toMatchObject({ status: 201, provider: 'gitlab', path: `/-/npm/v1/oidc/token/exchange/package/${c.name}` })
     expect(exchange.claims).toMatchObject({ project_path: PROJECT, aud: 'npm:127.0.0.1' })
     const put = registry.requests.slice(before).find((q) => q.method === 'PUT')
     expect(put?.headers.authorization).toBe(`Bearer ${exchange.token}`)
-    expectPublishedByOidc(c.name)
+    expectPublishedByOidc(c.name, '1.1.0', client)
   })
 
+  // Which claim fails to match is the registry's (the fake's) decision: one client shows the matching.
   it('another CI file, another project, another environment, or a GitHub publisher: E404/ENEEDAUTH, refused for that reason', async () => {
     const cases: Array<[string, TrustedPublisher, string]> = [
       ['tp-gitlab-file', { ...GITLAB, ciConfigFile: 'release.gitlab-ci.yml' }, 'ci config file mismatch'],
@@ -328,33 +351,37 @@ describe("GitLab CI/CD: npm publish by npm's own exchange (NPM_ID_TOKEN)", () =>
     expect(npmExchanges(none.name).map((e) => e.reason)).toEqual(['ci config file mismatch'])
   })
 
-  it('refused ID tokens: expired, for another audience, from a self-hosted runner, or NPM_ID_TOKEN without GITLAB_CI (npm does not even try)', async () => {
-    const c = await existing('tp-gitlab-refused', GITLAB)
-    expectPublishFailed(await publish(c, onGitLab(gitlabToken({ ttlSeconds: -120 }))))
-    expectPublishFailed(await publish(c, onGitLab(mintGitLabIdToken(idp, 'npm:registry.npmjs.org'))))
-    expectPublishFailed(await publish(c, onGitLab(gitlabToken({ runner_environment: 'self-hosted' }))))
-    expect(npmExchanges(c.name).map((e) => [e.status, e.reason])).toEqual([
-      [401, 'expired'],
-      [401, 'audience npm:registry.npmjs.org'],
-      [400, 'self-hosted runner'],
-    ])
-    const exchanges = tp.exchanges.length
-    expectPublishFailed(await publish(c, { NPM_ID_TOKEN: gitlabToken() }))
-    expect(tp.exchanges.length).toBe(exchanges)
-  })
+  it.each(NPM_CLIENTS)(
+    'refused ID tokens: expired, for another audience, from a self-hosted runner, or NPM_ID_TOKEN without GITLAB_CI (%s does not even try)',
+    async (client) => {
+      const c = await existing(`tp-gitlab-refused-${client}`, GITLAB)
+      expectPublishFailed(await publish(c, onGitLab(gitlabToken({ ttlSeconds: -120 })), false, client))
+      expectPublishFailed(await publish(c, onGitLab(mintGitLabIdToken(idp, 'npm:registry.npmjs.org')), false, client))
+      expectPublishFailed(await publish(c, onGitLab(gitlabToken({ runner_environment: 'self-hosted' })), false, client))
+      expect(npmExchanges(c.name).map((e) => [e.status, e.reason])).toEqual([
+        [401, 'expired'],
+        [401, 'audience npm:registry.npmjs.org'],
+        [400, 'self-hosted runner'],
+      ])
+      const exchanges = tp.exchanges.length
+      expectPublishFailed(await publish(c, { NPM_ID_TOKEN: gitlabToken() }, false, client))
+      expect(tp.exchanges.length).toBe(exchanges)
+    },
+  )
 })
 
 describe("CircleCI: npm publish by npm's own exchange (NPM_ID_TOKEN)", () => {
-  it('a matching circleci publisher: published; provenance is never attempted on CircleCI', async () => {
-    const c = await existing('tp-circle-ok', CIRCLECI)
-    const r = await publish(c, onCircleCi())
+  it.each(NPMRC_CLIENTS)('a matching circleci publisher: %s publishes; provenance is never attempted on CircleCI', async (client) => {
+    const c = await existing(`tp-circle-ok-${client}`, CIRCLECI)
+    const r = await publish(c, onCircleCi(), false, client)
     expectPublished(r)
-    expect(npmExchanges(c.name)).toEqual([expect.objectContaining({ status: 201, provider: 'circleci' })])
-    expectPublishedByOidc(c.name)
+    expect(clientExchanges(c.name, client)).toEqual([expect.objectContaining({ status: 201, provider: 'circleci' })])
+    expectPublishedByOidc(c.name, '1.1.0', client)
     // npm skips the provenance visibility lookup on CircleCI.
     expect(registry.requests.some((q) => q.path.includes(`/-/package/${c.name}/visibility`))).toBe(false)
   })
 
+  // Which claim fails to match is the registry's (the fake's) decision: one client shows the matching.
   it('each matched claim differing, a context the job lacks, a token for another org: E404/ENEEDAUTH', async () => {
     const other = '11111111-2222-4333-8444-555555555555'
     const cases: Array<[string, TrustedPublisher, string, Partial<CircleCiClaims>?]> = [
@@ -379,37 +406,37 @@ describe("CircleCI: npm publish by npm's own exchange (NPM_ID_TOKEN)", () => {
     expect(npmExchanges(c.name).map((e) => [e.status, e.reason])).toEqual([[401, 'issuer names another org']])
   })
 
-  it('expired or for another audience: refused by the registry; CIRCLECI unset: npm never exchanges', async () => {
-    const c = await existing('tp-circle-refused', CIRCLECI)
-    expectPublishFailed(await publish(c, onCircleCi(circleToken({ ttlSeconds: -5 }))))
-    expectPublishFailed(await publish(c, onCircleCi(mintCircleCiIdToken(idp, C.orgId)))) // CircleCI's default audience: the org id
+  it.each(NPM_CLIENTS)('expired or for another audience: refused by the registry; CIRCLECI unset: %s never exchanges', async (client) => {
+    const c = await existing(`tp-circle-refused-${client}`, CIRCLECI)
+    expectPublishFailed(await publish(c, onCircleCi(circleToken({ ttlSeconds: -5 })), false, client))
+    expectPublishFailed(await publish(c, onCircleCi(mintCircleCiIdToken(idp, C.orgId)), false, client)) // CircleCI's default audience: the org id
     expect(npmExchanges(c.name).map((e) => [e.status, e.reason])).toEqual([
       [401, 'expired'],
       [401, `audience ${C.orgId}`],
     ])
     const exchanges = tp.exchanges.length
-    expectPublishFailed(await publish(c, { NPM_ID_TOKEN: circleToken() }))
+    expectPublishFailed(await publish(c, { NPM_ID_TOKEN: circleToken() }, false, client))
     expect(tp.exchanges.length).toBe(exchanges)
   })
 })
 
 describe('allowed actions: what the publisher allows is what the exchanged token may do', () => {
-  it('stage publish only: npm publish is refused after a good exchange, npm stage publish stages', async () => {
-    const c = await existing('tp-stage-only', { ...GITLAB, actions: ['createStagedPackage'] })
-    const direct = await publish(c, onGitLab())
+  it.each(NPM_CLIENTS)('stage publish only: %s publish is refused after a good exchange, stage publish stages', async (client) => {
+    const c = await existing(`tp-stage-only-${client}`, { ...GITLAB, actions: ['createStagedPackage'] })
+    const direct = await publish(c, onGitLab(), false, client)
     expect(direct.code).not.toBe(0)
     expect(direct.stderr).toMatch(/npm error code E403/)
     expect(direct.stderr).toContain(ACTION_NOT_ALLOWED(c.name, 'createPackage'))
     expect(npmExchanges(c.name).map((e) => e.status)).toEqual([201])
-    const staged = await publish(c, onGitLab(), true)
+    const staged = await publish(c, onGitLab(), true, client)
     expect({ code: staged.code, stderr: staged.code === 0 ? '' : staged.stderr }).toEqual({ code: 0, stderr: '' })
     expect(registry.staged()).toContainEqual(expect.objectContaining({ packageName: c.name, version: '1.1.0', actor: 'oidc-publisher' }))
     expect(tp.publishedByOidc().filter((p) => p.name === c.name)).toEqual([])
   })
 
-  it('publish only (the default): npm stage publish is refused', async () => {
-    const c = await existing('tp-publish-only', CIRCLECI)
-    const staged = await publish(c, onCircleCi(), true)
+  it.each(NPM_CLIENTS)('publish only (the default): %s stage publish is refused', async (client) => {
+    const c = await existing(`tp-publish-only-${client}`, CIRCLECI)
+    const staged = await publish(c, onCircleCi(), true, client)
     expect(staged.code).not.toBe(0)
     expect(staged.stderr).toContain(ACTION_NOT_ALLOWED(c.name, 'createStagedPackage'))
     expect(registry.staged().filter((s) => s.packageName === c.name)).toEqual([])
@@ -600,14 +627,14 @@ const cliExchanges = (name: string, from: number) => tp.exchanges.slice(from).fi
  * Runs a printed `npm trust …` command as a maintainer would (its words, plus --otp), and checks it is the
  * command for `provider` and `c`: `npm trust <provider> <pkg> … --allow-publish … --yes`, no other registry.
  */
-async function runTrustCommand(c: Case, command: string, provider: string): Promise<string[]> {
+async function runTrustCommand(c: Case, command: string, provider: string, client: NpmClient = 'npm11'): Promise<string[]> {
   const words = shellWords(command)
   expect(words.slice(0, 4)).toEqual(['npm', 'trust', provider, c.name])
   expect(words).toContain('--allow-publish')
   expect(words).toContain('--yes')
   expect(words).not.toContain('--allow-stage-publish')
   for (const value of flagValues(words, '--registry')) expect(value).toBe(registry.url)
-  const r = await trust(c, words.slice(2))
+  const r = await trust(c, words.slice(2), { client })
   expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: expect.any(String) })
   return words
 }
@@ -637,25 +664,29 @@ describe('setup-npm-auth preflight (CLI) on GitLab, CircleCI and GitHub', () => 
     expect({ json: r.code, status: j.status, table: table.code }).toEqual({ json: 0, status: 'ok', table: 0 })
   })
 
-  it('GitLab, no matching publisher: exit 2, the cause, the npm trust gitlab command; running it makes the next preflight exit 0', async () => {
-    const c = await existing('tp-pf-gitlab-fix', { ...GITLAB, ciConfigFile: 'release.yml' })
-    const r = await preflight(c, ['--json'], onGitLab())
-    expect(r.code).toBe(2)
-    const j = jsonOf(r)
-    expect(j).toMatchObject({ provider: 'gitlab', status: 'error', packages: [{ name: c.name, ok: false, status: 404 }] })
-    const cause = errorsOf(j).map((f) => `${f.title}\n${f.message}`)
-    expect(cause.some((text) => text.includes(c.name) && /trusted publisher/i.test(text) && text.includes(PROJECT) && text.includes(CI_FILE))).toBe(true)
-    expect(j['trust-commands']).toHaveLength(1)
-    const words = await runTrustCommand(c, j['trust-commands'][0], 'gitlab')
-    expect(flagValues(words, '--project')).toEqual([PROJECT])
-    expect(flagValues(words, '--file')).toEqual([CI_FILE])
-    expect(tp.publishers.get(c.name)).toMatchObject({ type: 'gitlab', projectPath: PROJECT, ciConfigFile: CI_FILE })
+  // The printed `npm trust` command, run with either npm major a maintainer has, then the publish.
+  it.each(NPM_CLIENTS)(
+    'GitLab, no matching publisher: exit 2, the cause, the npm trust gitlab command; running it with %s makes the next preflight exit 0',
+    async (client) => {
+      const c = await existing(`tp-pf-gitlab-fix-${client}`, { ...GITLAB, ciConfigFile: 'release.yml' })
+      const r = await preflight(c, ['--json'], onGitLab())
+      expect(r.code).toBe(2)
+      const j = jsonOf(r)
+      expect(j).toMatchObject({ provider: 'gitlab', status: 'error', packages: [{ name: c.name, ok: false, status: 404 }] })
+      const cause = errorsOf(j).map((f) => `${f.title}\n${f.message}`)
+      expect(cause.some((text) => text.includes(c.name) && /trusted publisher/i.test(text) && text.includes(PROJECT) && text.includes(CI_FILE))).toBe(true)
+      expect(j['trust-commands']).toHaveLength(1)
+      const words = await runTrustCommand(c, j['trust-commands'][0], 'gitlab', client)
+      expect(flagValues(words, '--project')).toEqual([PROJECT])
+      expect(flagValues(words, '--file')).toEqual([CI_FILE])
+      expect(tp.publishers.get(c.name)).toMatchObject({ type: 'gitlab', projectPath: PROJECT, ciConfigFile: CI_FILE })
 
-    const again = await preflight(c, ['--json'], onGitLab())
-    expect(jsonOf(again)).toMatchObject({ packages: [{ name: c.name, ok: true, status: 201 }], 'trust-commands': [] })
-    expectPublished(await publish(c, onGitLab()))
-    expect({ code: again.code, status: jsonOf(again).status }).toEqual({ code: 0, status: 'ok' })
-  })
+      const again = await preflight(c, ['--json'], onGitLab())
+      expect(jsonOf(again)).toMatchObject({ packages: [{ name: c.name, ok: true, status: 201 }], 'trust-commands': [] })
+      expectPublished(await publish(c, onGitLab(), false, client))
+      expect({ code: again.code, status: jsonOf(again).status }).toEqual({ code: 0, status: 'ok' })
+    },
+  )
 
   it('GitLab with an environment: the command carries --env, and only that environment passes afterwards', async () => {
     const c = await existing('tp-pf-gitlab-env')
@@ -667,8 +698,8 @@ describe('setup-npm-auth preflight (CLI) on GitLab, CircleCI and GitHub', () => 
     expect((await preflight(c, [], onGitLab(token))).code).toBe(0)
   })
 
-  it('CircleCI, no publisher: the npm trust circleci command (with the context ids) round trip', async () => {
-    const c = await existing('tp-pf-circle-fix')
+  it.each(NPM_CLIENTS)('CircleCI, no publisher: the npm trust circleci command (with the context ids) round trip with %s', async (client) => {
+    const c = await existing(`tp-pf-circle-fix-${client}`)
     const token = circleToken({ contextIds: [CONTEXT_ID] })
     const r = await preflight(c, ['--json'], onCircleCi(token))
     expect(r.code).toBe(2)
@@ -676,7 +707,7 @@ describe('setup-npm-auth preflight (CLI) on GitLab, CircleCI and GitHub', () => 
     expect(j).toMatchObject({ provider: 'circleci', status: 'error', packages: [{ name: c.name, ok: false, status: 404 }], provenance: false })
     expect(j['provenance-reason']).toMatch(/CircleCI/)
     expect(JSON.stringify(j.claims)).toContain(C.pipelineDefinitionId)
-    const words = await runTrustCommand(c, j['trust-commands'][0], 'circleci')
+    const words = await runTrustCommand(c, j['trust-commands'][0], 'circleci', client)
     expect({
       org: flagValues(words, '--org-id'),
       project: flagValues(words, '--project-id'),
@@ -686,18 +717,18 @@ describe('setup-npm-auth preflight (CLI) on GitLab, CircleCI and GitHub', () => 
     }).toEqual({ org: [C.orgId], project: [C.projectId], pipeline: [C.pipelineDefinitionId], vcs: [C.vcsOrigin], contexts: [CONTEXT_ID] })
     const again = await preflight(c, ['--json'], onCircleCi(token))
     expect(jsonOf(again)).toMatchObject({ provider: 'circleci', packages: [{ name: c.name, ok: true, status: 201 }], 'trust-commands': [] })
-    expectPublished(await publish(c, onCircleCi(token)))
+    expectPublished(await publish(c, onCircleCi(token), false, client))
     // No provenance on CircleCI ever: not a warning, or no CircleCI job could pass.
     expect({ code: again.code, status: jsonOf(again).status }).toEqual({ code: 0, status: 'ok' })
   })
 
-  it('GitHub Actions (request URL and token): the npm trust github command round trip', async () => {
-    const c = await existing('tp-pf-github-fix')
+  it.each(NPM_CLIENTS)('GitHub Actions (request URL and token): the npm trust github command round trip with %s', async (client) => {
+    const c = await existing(`tp-pf-github-fix-${client}`)
     const r = await preflight(c, ['--json'], onGitHub())
     expect(r.code).toBe(2)
     const j = jsonOf(r)
     expect(j).toMatchObject({ provider: 'github', audience: 'npm:127.0.0.1', packages: [{ name: c.name, ok: false, status: 404 }] })
-    const words = await runTrustCommand(c, j['trust-commands'][0], 'github')
+    const words = await runTrustCommand(c, j['trust-commands'][0], 'github', client)
     expect(flagValues(words, '--repo').concat(flagValues(words, '--repository'))).toEqual([REPO])
     expect(flagValues(words, '--file')).toEqual(['publish.yml'])
     const again = await preflight(c, ['--json'], onGitHub())
