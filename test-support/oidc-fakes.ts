@@ -665,6 +665,11 @@ export interface TrustedPublishing {
   seedPackage(name: string, version?: string): Promise<void>
   /** Whether the fake has the package (some version published). */
   exists(name: string): boolean
+  /**
+   * Also accept the audience `npm:<host:port>` (default false). Yarn 4 asks for `npm:` + the registry URL's
+   * host, npm for its hostname: the same on npm's registry (no port), not on a loopback one.
+   */
+  hostAudience: boolean
 }
 
 export const EXCHANGE_PATH = '/-/npm/v1/oidc/token/exchange/package/'
@@ -681,6 +686,7 @@ export function trustedPublishing(idp: IdTokenServer, opts: TrustedPublishingOpt
   const publishers = new Map(Object.entries(opts.publishers ?? {}))
   const visibility = new Map<string, boolean>()
   const exchanges: ExchangeRecord[] = []
+  let hostAudience = false
   const trustRequests: TrustRequestRecord[] = []
   const issued: string[] = []
   const scopeOf = new Map<string, string>()
@@ -719,8 +725,10 @@ export function trustedPublishing(idp: IdTokenServer, opts: TrustedPublishingOpt
     if (provider === 'circleci' && claims.iss !== circleciIssuer(String(claims[`${CIRCLE}org-id`]))) {
       return refuse(401, 'issuer names another org', 'OIDC token exchange error - invalid issuer')
     }
-    const host = new URL(fake!.url).hostname
-    if (claims.aud !== `npm:${host}`) return refuse(401, `audience ${String(claims.aud)}`, 'OIDC token exchange error - invalid audience')
+    const { hostname, host } = new URL(fake!.url)
+    if (claims.aud !== `npm:${hostname}` && !(hostAudience && claims.aud === `npm:${host}`)) {
+      return refuse(401, `audience ${String(claims.aud)}`, 'OIDC token exchange error - invalid audience')
+    }
     const now = Date.now() / 1000
     if (typeof claims.exp !== 'number' || claims.exp <= now) return refuse(401, 'expired', 'OIDC token exchange error - token expired')
     if (typeof claims.nbf === 'number' && claims.nbf > now + 60) return refuse(401, 'not yet valid', 'OIDC token exchange error - token not yet valid')
@@ -860,6 +868,12 @@ export function trustedPublishing(idp: IdTokenServer, opts: TrustedPublishingOpt
     issued,
     scopeOf,
     actionsOf,
+    get hostAudience() {
+      return hostAudience
+    },
+    set hostAudience(on: boolean) {
+      hostAudience = on
+    },
     publishedByOidc() {
       const keys = new Set(issued.map(sha512Hex))
       return (fake?.published ?? []).filter((p) => keys.has(p.tokenKey))

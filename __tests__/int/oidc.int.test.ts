@@ -3,14 +3,14 @@
 // (signature, audience, expiry and trusted-publisher checks), then the real npm CLI publishing through
 // what the action set up.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { repoRoot, runProcess, type ProcessResult } from '../../test-support/process.ts'
 import { cleanupRunDirs, runAction, type Annotation, type RunActionOptions, type RunActionResult } from '../../test-support/run-action.ts'
 import { assertNoSecretLeak } from '../../test-support/canary.ts'
 import { sha512Hex, type FakeNpmjs } from '../../test-support/fake-npmjs.ts'
-import { NPMRC_CLIENTS, npmOnPath, npmStepEnv, publishWith, writeFixturePackage, type NpmrcClient } from '../../test-support/npm-cli.ts'
+import { NPMRC_CLIENTS, npmOnPath, npmStepEnv, publishWith, runYarn, writeFixturePackage, type NpmrcClient } from '../../test-support/npm-cli.ts'
 import {
   NOT_FOUND_MESSAGE,
   startTrustedPublishingRegistry,
@@ -188,6 +188,40 @@ describe('trusted publishing: pre-flight and setup', () => {
     runs.push({ result: post })
     expect(post.exitCode).toBe(0)
     expect(existsSync(npmrcPath)).toBe(false)
+  })
+
+  it('(a) a Yarn 4 project: .yarnrc.yml routes the registry without a credential, and Yarn publishes by its own exchange', async () => {
+    const name = 'oidc-happy-yarn'
+    await published(name)
+    const dir = pkgDir(name)
+    writeFileSync(join(dir, '.yarnrc.yml'), 'enableTelemetry: false\n') // a Yarn 2+ project: package-manager auto picks yarn
+    writeFileSync(join(dir, 'yarn.lock'), '')
+    const result = await run({ 'working-directory': dir })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs).toMatchObject({ 'auth-method': 'oidc', status: 'ok' })
+    expect(result.stdout).toContain('Package manager: yarn')
+    const yarnrc = readFileSync(join(result.dirs.home, '.yarnrc.yml'), 'utf8')
+    expect(yarnrc).toContain(`npmRegistryServer: "${registry.url}"`)
+    expect(yarnrc).not.toMatch(/npmAuthToken|npmAuthIdent/) // Yarn would send it instead of exchanging
+    expect(result.env.NODE_AUTH_TOKEN).toBeUndefined()
+
+    const env = { ...result.env, HOME: result.dirs.home, GITHUB_ACTIONS: 'true', ...idp.env() }
+    const installed = await runYarn(['install'], { cwd: dir, env: { ...env, YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } })
+    expect({ code: installed.code, out: installed.code === 0 ? '' : installed.stdout }).toEqual({ code: 0, out: '' }) // no dependencies: its lockfile only
+    const before = registry.requests.length
+    // Yarn asks for the audience npm:<host>, with this loopback registry's port (npm's registry has none).
+    tp.hostAudience = true
+    const pub = await runYarn(['npm', 'publish'], { cwd: dir, env }).finally(() => (tp.hostAudience = false))
+    expect({ code: pub.code, out: pub.code === 0 ? '' : pub.stdout }).toEqual({ code: 0, out: '' })
+    const yarnEx = tp.exchanges.filter((e) => e.packageName === name && !ACTION_UA.test(e.userAgent))
+    expect(yarnEx.map((e) => e.status)).toEqual([201])
+    const put = registry.requests.slice(before).find((r) => r.method === 'PUT')
+    expect(put?.headers.authorization).toBe(`Bearer ${yarnEx[0].token}`)
+    expect(tp.publishedByOidc()).toContainEqual(expect.objectContaining({ name, version: '1.1.0', tokenKey: sha512Hex(yarnEx[0].token!) }))
+
+    const post = await runAction({ step: 'post', dirs: result.dirs })
+    runs.push({ result: post })
+    expect(post.exitCode).toBe(0)
   })
 
   it('(a) a public repository: the provenance output is true', async () => {

@@ -17,7 +17,6 @@ import {
   NPMRC_CLIENTS,
   npmOnPath,
   publishWith,
-  runNpmClient,
   runNpmrcClient,
   runYarn,
   writeFixturePackage,
