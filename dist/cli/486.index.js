@@ -838,7 +838,7 @@ function renderTable(rows, colour) {
         return `\x1b[${code}m${text}\x1b[0m`;
     };
     const access = (r) => [...r.packages, ...r.scopes, ...r.orgs.map((o) => `org:${o}`)].join(',') || '—';
-    const header = ['STATUS', 'EXPIRES', 'DAYS', 'NAME', 'TOKEN', 'ID', 'PERMISSION', 'ACCESS', 'CIDR', '2FA BYPASS', 'CREATED', 'LAST USED'];
+    const header = ['STATUS', 'EXPIRES', 'DAYS', 'NAME', 'TOKEN', 'ID', 'KIND', 'PERMISSION', 'ACCESS', 'CIDR', '2FA BYPASS', 'CREATED', 'LAST USED'];
     const body = rows.map((r) => [
         r.status,
         r.expires?.slice(0, 10) ?? 'never',
@@ -846,6 +846,7 @@ function renderTable(rows, colour) {
         cell(r.name) || '—',
         cell(r.token),
         r.id.slice(0, 8),
+        r.kind,
         r.permission,
         cell(access(r)),
         cell(r.cidr.join(',')) || '—',
@@ -1160,6 +1161,8 @@ function permissionOf(action) {
     return undefined;
 }
 
+// EXTERNAL MODULE: ./src/cli/failure.ts
+var failure = __webpack_require__(2372);
 ;// CONCATENATED MODULE: ./src/cli/commands/token-context.ts
 /**
  * What every `setup-npm-auth token …` command needs: the registry (--registry, else npm's config), the
@@ -1167,6 +1170,7 @@ function permissionOf(action) {
  * prompt, or npm's web flow), and for create/rotate the GitHub side (token from GH_TOKEN, GITHUB_TOKEN or
  * `gh auth token`; API from GITHUB_API_URL; repository from --repo or the `origin` remote).
  */
+
 
 
 
@@ -1189,7 +1193,7 @@ function timeoutMs(args) {
     if (raw === undefined)
         return DEFAULT_TIMEOUT_S * 1000;
     if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 3600)
-        throw new cli_args/* UsageError */.e(`--timeout-seconds ${(0,parse/* quote */.hD)(raw)}: expected whole seconds from 1 to 3600.`);
+        throw new cli_args/* UsageError */.eb(`--timeout-seconds ${(0,parse/* quote */.hD)(raw)}: expected whole seconds from 1 to 3600.`);
     return Number(raw) * 1000;
 }
 /** The registry and the login session for it; refuses clearly when there is no session. */
@@ -1198,14 +1202,14 @@ async function openRegistrySession(args, io, log) {
     const { registry, isPublicRegistry } = await (0,resolve/* chooseRegistry */.L)(log, { registryUrl: explicit, scope: '', workingDirectory: '.' });
     const found = (0,npm_config/* findRegistryAuthToken */.cb)({ env: io.env, cwd: (0,external_node_path_.resolve)('.'), npm: (0,npm_config/* findNpmOnPath */.FS)(io.env), registry });
     if (!found) {
-        throw new errors/* ActionError */.lZ(`No npm login session for ${registry.href} in npm's config. Run \`npm login --registry ${registry.href}\` first: ` +
+        throw new errors/* RegistryConfigError */.Sn(`No npm login session for ${registry.href} in npm's config. Run \`npm login --registry ${registry.href}\` first: ` +
             "managing tokens takes your own login session (on npm's registry a granular token cannot list, create or revoke tokens).");
     }
     io.mask?.(found.token);
     const http = new client/* HttpClient */.Qq({ deadline: Date.now() + timeoutMs(args), logger: log, env: io.env });
     const otp = args.inputs.otp?.trim();
     if (otp !== undefined && !/^[0-9A-Za-z]{4,12}$/.test(otp))
-        throw new cli_args/* UsageError */.e('--otp: expected the one-time code (digits) from your authenticator app or npm e-mail.');
+        throw new cli_args/* UsageError */.eb('--otp: expected the one-time code (digits) from your authenticator app or npm e-mail.');
     const otpSource = {
         ask: async ({ web, purpose }) => {
             if (io.interactive && io.prompt) {
@@ -1231,7 +1235,7 @@ async function openRegistrySession(args, io, log) {
 function parseRegistryFlag(value) {
     const url = (0,parse/* parseRegistryUrl */.I7)(value);
     if (!url)
-        throw new cli_args/* UsageError */.e(`--registry ${(0,parse/* quote */.hD)(value)}: expected an http(s) URL, e.g. https://registry.example.com/.`);
+        throw new cli_args/* UsageError */.eb(`--registry ${(0,parse/* quote */.hD)(value)}: expected an http(s) URL, e.g. https://registry.example.com/.`);
     return url;
 }
 /** Runs a program with a time limit; undefined when it is missing, fails or times out. */
@@ -1250,7 +1254,7 @@ async function githubToken(io, host) {
     const fromGh = await runQuiet('gh', ['auth', 'token', ...(host && host !== 'github.com' ? ['--hostname', host] : [])], io.env);
     if (fromGh && /^[\x21-\x7e]{8,}$/.test(fromGh))
         return { token: fromGh, source: '`gh auth token`' };
-    throw new errors/* ActionError */.lZ('No GitHub token: set GH_TOKEN (a fine-grained token with "Secrets: Read and write" and "Variables: Read and write" on the repository), ' +
+    throw new failure/* LocalSetupError */.zV('No GitHub token: set GH_TOKEN (a fine-grained token with "Secrets: Read and write" and "Variables: Read and write" on the repository), ' +
         'or log in with the GitHub CLI (`gh auth login`). Or pass --print-token to store the token yourself.');
 }
 
@@ -1281,7 +1285,7 @@ function days(args, name, fallback) {
     if (raw === undefined)
         return fallback;
     if (!/^\d+$/.test(raw) || Number(raw) > 3650)
-        throw new cli_args/* UsageError */.e(`--${name} ${(0,parse/* quote */.hD)(raw)}: expected a whole number of days (0–3650).`);
+        throw new cli_args/* UsageError */.eb(`--${name} ${(0,parse/* quote */.hD)(raw)}: expected a whole number of days (0–3650).`);
     return Number(raw);
 }
 async function runTokenList(args, io) {
@@ -1302,7 +1306,7 @@ async function runTokenList(args, io) {
 async function runTokenRevoke(args, io) {
     const log = (0,cli_io/* cliLogger */.$)(io, args.json);
     if (args.positionals.length !== 1)
-        throw new cli_args/* UsageError */.e('token revoke takes exactly one token: its id, name or redacted form.');
+        throw new cli_args/* UsageError */.eb('token revoke takes exactly one token: its id, name or redacted form.');
     const { port } = await openRegistrySession(args, io, log);
     const target = resolveOne((await port.list()).filter((t) => !t.revoked), args.positionals[0]);
     io.err(`Revoking ${describeToken(target)} …\n`);
@@ -1322,7 +1326,7 @@ async function destination(args, io) {
         const remote = await runQuiet('git', ['config', '--get', 'remote.origin.url'], io.env);
         const found = remote ? repoFromRemoteUrl(remote) : undefined;
         if (!found)
-            throw new cli_args/* UsageError */.e('No --repo, and no GitHub `origin` remote in this directory. Pass --repo OWNER/REPO.');
+            throw new cli_args/* UsageError */.eb('No --repo, and no GitHub `origin` remote in this directory. Pass --repo OWNER/REPO.');
         repo = found;
     }
     const secret = actionsName('secret', args.inputs.secret ?? 'NPM_TOKEN');
@@ -1353,10 +1357,10 @@ async function runTokenCreate(args, io) {
     const log = (0,cli_io/* cliLogger */.$)(io, args.json);
     const printToken = args.inputs['print-token'] === 'true';
     if (printToken && (args.inputs.repo ?? args.inputs.secret ?? args.inputs.environment) !== undefined) {
-        throw new cli_args/* UsageError */.e('--print-token prints the token instead of storing it: leave out --repo, --secret and --environment.');
+        throw new cli_args/* UsageError */.eb('--print-token prints the token instead of storing it: leave out --repo, --secret and --environment.');
     }
     if (printToken && !io.outSecret)
-        throw new cli_args/* UsageError */.e('--print-token cannot print here.');
+        throw new cli_args/* UsageError */.eb('--print-token cannot print here.');
     const permission = parsePermission(args.inputs.permission);
     const expiresDays = parseExpiresDays(args.inputs.expires, permission);
     const cidr = parseCidrs(args.inputs.cidr);
@@ -1368,13 +1372,13 @@ async function runTokenCreate(args, io) {
             .filter((p) => !p.private)
             .map((p) => p.name);
         if (packages.length === 0)
-            throw new cli_args/* UsageError */.e('No --packages or --scopes, and no public package in package.json here. Say which packages the token may publish.');
+            throw new cli_args/* UsageError */.eb('No --packages or --scopes, and no public package in package.json here. Say which packages the token may publish.');
         log.info(`Packages (from package.json here): ${packages.join(', ')}`);
     }
     const dest = printToken ? undefined : await destination(args, io);
     const name = args.inputs.name ?? (dest ? defaultTokenName(dest) : undefined);
     if (!name)
-        throw new cli_args/* UsageError */.e('--print-token needs --name: the token is not tied to a repository secret, so there is no default name.');
+        throw new cli_args/* UsageError */.eb('--print-token needs --name: the token is not tied to a repository secret, so there is no default name.');
     if (permission === 'read-write') {
         log.warning('npm ends direct publishing with granular tokens in January 2027. Use --permission stage-only (publish with `npm stage publish`, approve on npmjs.com) or trusted publishing (OIDC, no token at all) to keep releasing after that.', 'Direct publishing ends January 2027');
     }
@@ -1394,9 +1398,10 @@ async function runTokenCreate(args, io) {
         cli: CLI,
     });
     io.mask?.(result.created.token);
-    if (printToken)
+    // The one place the token is printed: its own line, or (with --json) the `value` of the JSON's token.
+    if (printToken && !args.json)
         io.outSecret(`${result.created.token}\n`);
-    report(result, args, io, session.registry, session.isPublicRegistry);
+    report(result, args, printToken && args.json ? { ...io, out: io.outSecret } : io, session.registry, session.isPublicRegistry, printToken ? result.created.token : undefined);
     return check_grade/* EXIT_CODE */.F3.ok;
 }
 async function runTokenRotate(args, io) {
@@ -1457,13 +1462,17 @@ function workflowLines(dest, registry, isPublicRegistry, permission) {
     ];
     return lines.join('\n');
 }
-function report(result, args, io, registry, isPublicRegistry) {
+function report(result, args, io, registry, isPublicRegistry, printed) {
     const { created, stored } = result;
     const permission = created.permission ?? 'read-write';
     if (args.json) {
         io.out(`${JSON.stringify({
             registry: registry.href,
-            token: { ...tokenJson({ ...created, redacted: result.fingerprint }), expires: result.expiresAt.toISOString() },
+            token: {
+                ...tokenJson({ ...created, redacted: result.fingerprint }),
+                expires: result.expiresAt.toISOString(),
+                ...(printed ? { value: printed } : {}),
+            },
             verifiedAs: result.username,
             stored: stored
                 ? {
