@@ -13,8 +13,8 @@ import { performance } from 'node:perf_hooks'
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 /**
- * A Node >= `minMajor` binary. Under `npm test` the current process already is the Node 24 from
- * the Node 24 that `npm ci` links there (scripts/dev-node.mjs; npm puts node_modules/.bin first on PATH); a plain `node` on the host is Node 20,
+ * A Node >= `minMajor` binary. Under `npm test` the current process already is the Node 24 that `npm ci`
+ * links into node_modules/.bin (scripts/dev-node.mjs; npm puts that folder first on PATH); a plain `node` on the host is Node 20,
  * which neither Verdaccio 6 nor the action's bundle (runs.using: node24) support.
  */
 export function modernNode(minMajor = 22): string {
