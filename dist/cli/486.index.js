@@ -1334,10 +1334,10 @@ async function destination(args, io) {
     return { owner: repo.owner, repo: repo.repo, secret, ...(environment ? { environment } : {}), ...(repo.host ? { host: repo.host } : {}) };
 }
 /** The GitHub side, checked before anything is created: the repository (and environment) exist for this token. */
-async function openSecretStore(dest, io, timeoutMs) {
+async function openSecretStore(dest, io, budgetMs) {
     const { token, source } = await githubToken(io, dest.host);
     io.mask?.(token);
-    const http = new client/* HttpClient */.Qq({ deadline: Date.now() + timeoutMs, env: io.env });
+    const http = new client/* HttpClient */.Qq({ deadline: Date.now() + budgetMs, env: io.env });
     const api = new GitHubActionsApi({ http, apiUrl: io.env.GITHUB_API_URL || undefined, token, tokenSource: source });
     const repo = { owner: dest.owner, repo: dest.repo };
     await api.repository(repo);
@@ -1382,7 +1382,7 @@ async function runTokenCreate(args, io) {
     if (permission === 'read-write') {
         log.warning('npm ends direct publishing with granular tokens in January 2027. Use --permission stage-only (publish with `npm stage publish`, approve on npmjs.com) or trusted publishing (OIDC, no token at all) to keep releasing after that.', 'Direct publishing ends January 2027');
     }
-    const store = dest ? await openSecretStore(dest, io, 600_000) : undefined;
+    const store = dest ? await openSecretStore(dest, io, timeoutMs(args)) : undefined;
     const session = await openRegistrySession(args, io, log);
     const existing = (await session.port.list()).filter((t) => !t.revoked && t.name === name);
     if (existing.length > 0) {
@@ -1407,7 +1407,7 @@ async function runTokenCreate(args, io) {
 async function runTokenRotate(args, io) {
     const log = (0,cli_io/* cliLogger */.$)(io, args.json);
     const dest = await destination(args, io);
-    const store = await openSecretStore(dest, io, 600_000);
+    const store = await openSecretStore(dest, io, timeoutMs(args));
     const session = await openRegistrySession(args, io, log);
     const tokens = await session.port.list();
     const name = defaultTokenName(dest);

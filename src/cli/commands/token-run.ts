@@ -28,7 +28,7 @@ import {
 } from '../../tokens/plan.js'
 import { UsageError, type ParsedArgs } from '../args.js'
 import { cliLogger, type CliIo } from '../io.js'
-import { githubToken, openRegistrySession, runQuiet } from './token-context.js'
+import { githubToken, openRegistrySession, runQuiet, timeoutMs } from './token-context.js'
 import { HttpClient } from '../../http/client.js'
 
 const CLI = 'npx setup-npm-auth'
@@ -88,10 +88,10 @@ async function destination(args: ParsedArgs, io: CliIo): Promise<Destination & {
 }
 
 /** The GitHub side, checked before anything is created: the repository (and environment) exist for this token. */
-async function openSecretStore(dest: Destination & { host?: string }, io: CliIo, timeoutMs: number): Promise<SecretStorePort> {
+async function openSecretStore(dest: Destination & { host?: string }, io: CliIo, budgetMs: number): Promise<SecretStorePort> {
   const { token, source } = await githubToken(io, dest.host)
   io.mask?.(token)
-  const http = new HttpClient({ deadline: Date.now() + timeoutMs, env: io.env })
+  const http = new HttpClient({ deadline: Date.now() + budgetMs, env: io.env })
   const api = new GitHubActionsApi({ http, apiUrl: io.env.GITHUB_API_URL || undefined, token, tokenSource: source })
   const repo: RepoRef = { owner: dest.owner, repo: dest.repo }
   await api.repository(repo)
@@ -140,7 +140,7 @@ export async function runTokenCreate(args: ParsedArgs, io: CliIo): Promise<numbe
       'Direct publishing ends January 2027',
     )
   }
-  const store = dest ? await openSecretStore(dest, io, 600_000) : undefined
+  const store = dest ? await openSecretStore(dest, io, timeoutMs(args)) : undefined
   const session = await openRegistrySession(args, io, log)
   const existing = (await session.port.list()).filter((t) => !t.revoked && t.name === name)
   if (existing.length > 0) {
@@ -174,7 +174,7 @@ export async function runTokenCreate(args: ParsedArgs, io: CliIo): Promise<numbe
 export async function runTokenRotate(args: ParsedArgs, io: CliIo): Promise<number> {
   const log = cliLogger(io, args.json)
   const dest = await destination(args, io)
-  const store = await openSecretStore(dest, io, 600_000)
+  const store = await openSecretStore(dest, io, timeoutMs(args))
   const session = await openRegistrySession(args, io, log)
   const tokens = await session.port.list()
   const name = defaultTokenName(dest)
