@@ -207,9 +207,18 @@ describe('token rotate: nothing is revoked until the successor is stored and ver
     expect(w.secrets.get('NPM_TOKEN')).toBe(NEW_TOKEN)
   })
 
-  it('create with --print-token: no GitHub side at all', async () => {
+  it('create with --print-token: no GitHub side at all; the new token is handed for masking before verification', async () => {
     const w = world()
-    const result = await createAndStore({ request, registry: w.registry, progress: { step: () => {} }, now: NOW, cli: 'x' })
+    const learned: string[] = []
+    const result = await createAndStore({
+      request,
+      registry: w.registry,
+      progress: { step: () => {} },
+      now: NOW,
+      cli: 'x',
+      learned: (secret) => learned.push(`${secret} after ${w.calls.join(',')}`),
+    })
+    expect(learned).toEqual([`${NEW_TOKEN} after create`])
     expect(result.stored).toBeUndefined()
     expect(w.calls).toEqual(['create', 'verify'])
   })

@@ -664,6 +664,7 @@ class LifecycleError extends errors/* ActionError */.lZ {
 async function createAndStore(p) {
     p.progress.step(`Creating the npm token ${p.request.name} …`);
     const created = await p.registry.create(p.request);
+    p.learned?.(created.token);
     const fingerprint = (0,token_record/* redactedForm */.Nl)(created.token) ?? created.key;
     const expiresAt = created.expiresAt ?? new Date(p.now.getTime() + p.request.expiresDays * 86_400_000);
     const undo = async (what, error, restoreVariable) => {
@@ -941,7 +942,7 @@ class NpmTokenAdmin {
                 if (token)
                     tokens.push(token);
             }
-            url = sameOrigin(body.urls?.next, url, registry);
+            url = (0,token_api/* nextPage */.Zj)(body.urls?.next, url, registry);
         }
         return tokens;
     }
@@ -1095,24 +1096,6 @@ async function pollWebAuth(http, done, sleep) {
         await sleep(Math.min(10_000, Math.max(1_000, Number.isFinite(retry) ? retry * 1000 : 1_000)));
     }
 }
-function sameOrigin(next, current, registry) {
-    if (typeof next !== 'string' || next === '')
-        return undefined;
-    try {
-        const url = new URL(next, current);
-        return url.origin === registry.origin ? url : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-const SANE_DATES_MS = [Date.UTC(2000, 0, 1), Date.UTC(2200, 0, 1)];
-function toDate(value) {
-    if (typeof value !== 'string' && typeof value !== 'number')
-        return undefined;
-    const ms = new Date(value).getTime();
-    return Number.isNaN(ms) || ms < SANE_DATES_MS[0] || ms >= SANE_DATES_MS[1] ? undefined : new Date(ms);
-}
 const strings = (value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
 /** One list entry (npm's shape: permissions [{name, action}], scopes [{type, name}]; Verdaccio's and legacy shapes too). */
 function parseTokenEntry(entry) {
@@ -1134,9 +1117,9 @@ function parseTokenEntry(entry) {
         name: typeof e.name === 'string' ? e.name : undefined,
         description: typeof e.description === 'string' && e.description !== '' ? e.description : undefined,
         redacted: typeof e.token === 'string' ? e.token : undefined,
-        expiresAt: toDate(e.expiry ?? e.expires),
-        createdAt: toDate(e.created),
-        lastUsedAt: toDate(e.accessed),
+        expiresAt: (0,token_api/* toDate */.ay)(e.expiry ?? e.expires),
+        createdAt: (0,token_api/* toDate */.ay)(e.created),
+        lastUsedAt: (0,token_api/* toDate */.ay)(e.accessed),
         permission: permissionOf(packageAction) ?? (readonly === true ? 'read-only' : readonly === false ? 'read-write' : undefined),
         orgsPermission: orgAction === 'read' ? 'read-only' : orgAction === 'write' ? 'read-write' : undefined,
         packages: packageNames.filter((n) => n !== '*'),
@@ -1396,8 +1379,8 @@ async function runTokenCreate(args, io) {
         progress: { step: (m) => log.info(m) },
         now: new Date(),
         cli: CLI,
+        learned: (secret) => io.mask?.(secret),
     });
-    io.mask?.(result.created.token);
     // The one place the token is printed: its own line, or (with --json) the `value` of the JSON's token.
     if (printToken && !args.json)
         io.outSecret(`${result.created.token}\n`);
@@ -1429,8 +1412,8 @@ async function runTokenRotate(args, io) {
         progress: { step: (m) => log.info(m) },
         now: new Date(),
         cli: CLI,
+        learned: (secret) => io.mask?.(secret),
     });
-    io.mask?.(result.created.token);
     report(result, args, io, session.registry, session.isPublicRegistry);
     return check_grade/* EXIT_CODE */.F3.ok;
 }

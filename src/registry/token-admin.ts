@@ -15,7 +15,7 @@
 import { ActionError, ResponseError } from '../errors.js'
 import { parseJsonBody, type HttpClient, type HttpResponse } from '../http/client.js'
 import { escapeControls } from '../util/untrusted.js'
-import { registryEndpoint } from './token-api.js'
+import { nextPage, registryEndpoint, toDate } from './token-api.js'
 
 /** npm's permission for packages and scopes, as `npm token create --packages-and-scopes-permission` takes it. */
 export type TokenPermission = 'read-only' | 'read-write' | 'read-write-stage-only' | 'no-access'
@@ -121,7 +121,7 @@ export class NpmTokenAdmin {
         const token = parseTokenEntry(entry)
         if (token) tokens.push(token)
       }
-      url = sameOrigin(body.urls?.next, url, registry)
+      url = nextPage(body.urls?.next, url, registry)
     }
     return tokens
   }
@@ -279,24 +279,6 @@ export async function pollWebAuth(
     const retry = Number(response.headers['retry-after'])
     await sleep(Math.min(10_000, Math.max(1_000, Number.isFinite(retry) ? retry * 1000 : 1_000)))
   }
-}
-
-function sameOrigin(next: unknown, current: URL, registry: URL): URL | undefined {
-  if (typeof next !== 'string' || next === '') return undefined
-  try {
-    const url = new URL(next, current)
-    return url.origin === registry.origin ? url : undefined
-  } catch {
-    return undefined
-  }
-}
-
-const SANE_DATES_MS = [Date.UTC(2000, 0, 1), Date.UTC(2200, 0, 1)] as const
-
-function toDate(value: unknown): Date | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined
-  const ms = new Date(value).getTime()
-  return Number.isNaN(ms) || ms < SANE_DATES_MS[0] || ms >= SANE_DATES_MS[1] ? undefined : new Date(ms)
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])

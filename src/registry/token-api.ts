@@ -149,7 +149,7 @@ export async function findTokenInList(http: HttpClient, registry: URL, token: st
 }
 
 /** `urls.next` may be absolute (npmjs) or relative; only the registry's own origin is followed. */
-function nextPage(next: unknown, current: URL, registry: URL): URL | undefined {
+export function nextPage(next: unknown, current: URL, registry: URL): URL | undefined {
   if (typeof next !== 'string' || next === '') return undefined
   let url: URL
   try {
@@ -222,7 +222,8 @@ function stageOnlyOf(entry: Record<string, unknown>): boolean | undefined {
 /** Dates a registry can sensibly mean: from 2000 up to (not including) 2200. Outside it: unknown, not an odd ISO string. */
 const SANE_DATES_MS = [Date.UTC(2000, 0, 1), Date.UTC(2200, 0, 1)] as const
 
-function toDate(value: unknown): Date | undefined {
+/** A registry's date field, or undefined when absent or outside SANE_DATES_MS. */
+export function toDate(value: unknown): Date | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined
   const date = new Date(value)
   const ms = date.getTime()

@@ -71,12 +71,15 @@ export interface CreateProcedure {
   now: Date
   /** Shown in LifecycleError's "finish" commands: the CLI's own invocation prefix (`npx setup-npm-auth`). */
   cli: string
+  /** Told the new token the moment it exists, so whatever prints after (progress, errors) redacts it. */
+  learned?: (secret: string) => void
 }
 
 /** Creates the token, verifies it, records its expiry and stores it; undoes everything on a failure. */
 export async function createAndStore(p: CreateProcedure): Promise<LifecycleResult> {
   p.progress.step(`Creating the npm token ${p.request.name} …`)
   const created = await p.registry.create(p.request)
+  p.learned?.(created.token)
   const fingerprint = redactedForm(created.token) ?? created.key
   const expiresAt = created.expiresAt ?? new Date(p.now.getTime() + p.request.expiresDays * 86_400_000)
   const undo = async (what: string, error: unknown, restoreVariable?: () => Promise<void>): Promise<never> => {

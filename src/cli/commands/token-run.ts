@@ -156,8 +156,8 @@ export async function runTokenCreate(args: ParsedArgs, io: CliIo): Promise<numbe
     progress: { step: (m) => log.info(m) },
     now: new Date(),
     cli: CLI,
+    learned: (secret) => io.mask?.(secret),
   })
-  io.mask?.(result.created.token)
   // The one place the token is printed: its own line, or (with --json) the `value` of the JSON's token.
   if (printToken && !args.json) io.outSecret!(`${result.created.token}\n`)
   report(
@@ -198,8 +198,8 @@ export async function runTokenRotate(args: ParsedArgs, io: CliIo): Promise<numbe
     progress: { step: (m) => log.info(m) },
     now: new Date(),
     cli: CLI,
+    learned: (secret) => io.mask?.(secret),
   })
-  io.mask?.(result.created.token)
   report(result, args, io, session.registry, session.isPublicRegistry)
   return EXIT_CODE.ok
 }
