@@ -1327,14 +1327,16 @@ async function openSecretStore(dest, io, budgetMs) {
     if (dest.environment !== undefined && !(await api.environmentExists(repo, dest.environment))) {
         throw new errors/* ActionError */.lZ(`The repository ${dest.owner}/${dest.repo} has no environment ${JSON.stringify(dest.environment)}. Create it (Settings → Environments) or leave out --environment.`);
     }
-    // Can the token write variables? Reading the one we will write proves access before a token is made.
-    await api.getVariable(repo, variableFor(dest.secret), dest.environment);
-    return {
+    // The variable we will write, read once: refuses a GitHub token without variables access before a token is
+    // made, and gives rotate the recorded fingerprint.
+    const recorded = await api.getVariable(repo, variableFor(dest.secret), dest.environment);
+    const port = {
         putSecret: (name, value) => api.putSecret(repo, name, value, dest.environment),
         getVariable: (name) => api.getVariable(repo, name, dest.environment),
         setVariable: (name, value) => api.setVariable(repo, name, value, dest.environment),
         deleteVariable: (name) => api.deleteVariable(repo, name, dest.environment),
     };
+    return { port, recorded };
 }
 async function runTokenCreate(args, io) {
     const log = (0,cli_io/* cliLogger */.$)(io, args.json);
@@ -1365,7 +1367,7 @@ async function runTokenCreate(args, io) {
     if (permission === 'read-write') {
         log.warning('npm ends direct publishing with granular tokens in January 2027. Use --permission stage-only (publish with `npm stage publish`, approve on npmjs.com) or trusted publishing (OIDC, no token at all) to keep releasing after that.', 'Direct publishing ends January 2027');
     }
-    const store = dest ? await openSecretStore(dest, io, timeoutMs(args)) : undefined;
+    const store = dest ? (await openSecretStore(dest, io, timeoutMs(args))).port : undefined;
     const session = await openRegistrySession(args, io, log);
     const existing = (await session.port.list()).filter((t) => !t.revoked && t.name === name);
     if (existing.length > 0) {
@@ -1390,11 +1392,10 @@ async function runTokenCreate(args, io) {
 async function runTokenRotate(args, io) {
     const log = (0,cli_io/* cliLogger */.$)(io, args.json);
     const dest = await destination(args, io);
-    const store = await openSecretStore(dest, io, timeoutMs(args));
+    const { port: store, recorded } = await openSecretStore(dest, io, timeoutMs(args));
     const session = await openRegistrySession(args, io, log);
     const tokens = await session.port.list();
     const name = defaultTokenName(dest);
-    const recorded = await store.getVariable(variableFor(dest.secret));
     const current = findCurrent(tokens, { tokenId: args.inputs['token-id'], name, recorded });
     log.info(`Replacing ${describeToken(current)}`);
     const permission = current.permission ?? 'read-write';

@@ -88,7 +88,11 @@ async function destination(args: ParsedArgs, io: CliIo): Promise<Destination & {
 }
 
 /** The GitHub side, checked before anything is created: the repository (and environment) exist for this token. */
-async function openSecretStore(dest: Destination & { host?: string }, io: CliIo, budgetMs: number): Promise<SecretStorePort> {
+async function openSecretStore(
+  dest: Destination & { host?: string },
+  io: CliIo,
+  budgetMs: number,
+): Promise<{ port: SecretStorePort; recorded: string | undefined }> {
   const { token, source } = await githubToken(io, dest.host)
   io.mask?.(token)
   const http = new HttpClient({ deadline: Date.now() + budgetMs, env: io.env })
@@ -100,14 +104,16 @@ async function openSecretStore(dest: Destination & { host?: string }, io: CliIo,
       `The repository ${dest.owner}/${dest.repo} has no environment ${JSON.stringify(dest.environment)}. Create it (Settings → Environments) or leave out --environment.`,
     )
   }
-  // Can the token write variables? Reading the one we will write proves access before a token is made.
-  await api.getVariable(repo, variableFor(dest.secret), dest.environment)
-  return {
+  // The variable we will write, read once: refuses a GitHub token without variables access before a token is
+  // made, and gives rotate the recorded fingerprint.
+  const recorded = await api.getVariable(repo, variableFor(dest.secret), dest.environment)
+  const port: SecretStorePort = {
     putSecret: (name, value) => api.putSecret(repo, name, value, dest.environment),
     getVariable: (name) => api.getVariable(repo, name, dest.environment),
     setVariable: (name, value) => api.setVariable(repo, name, value, dest.environment),
     deleteVariable: (name) => api.deleteVariable(repo, name, dest.environment),
   }
+  return { port, recorded }
 }
 
 export async function runTokenCreate(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -140,7 +146,7 @@ export async function runTokenCreate(args: ParsedArgs, io: CliIo): Promise<numbe
       'Direct publishing ends January 2027',
     )
   }
-  const store = dest ? await openSecretStore(dest, io, timeoutMs(args)) : undefined
+  const store = dest ? (await openSecretStore(dest, io, timeoutMs(args))).port : undefined
   const session = await openRegistrySession(args, io, log)
   const existing = (await session.port.list()).filter((t) => !t.revoked && t.name === name)
   if (existing.length > 0) {
@@ -174,11 +180,10 @@ export async function runTokenCreate(args: ParsedArgs, io: CliIo): Promise<numbe
 export async function runTokenRotate(args: ParsedArgs, io: CliIo): Promise<number> {
   const log = cliLogger(io, args.json)
   const dest = await destination(args, io)
-  const store = await openSecretStore(dest, io, timeoutMs(args))
+  const { port: store, recorded } = await openSecretStore(dest, io, timeoutMs(args))
   const session = await openRegistrySession(args, io, log)
   const tokens = await session.port.list()
   const name = defaultTokenName(dest)
-  const recorded = await store.getVariable(variableFor(dest.secret))
   const current = findCurrent(tokens, { tokenId: args.inputs['token-id'], name, recorded })
   log.info(`Replacing ${describeToken(current)}`)
   const permission = current.permission ?? 'read-write'
